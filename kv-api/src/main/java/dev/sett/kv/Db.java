@@ -1,0 +1,132 @@
+package dev.sett.kv;
+
+import dev.sett.kv.internal.Registries;
+import dev.sett.kv.spi.EngineProvider;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An open Sett database: an embedded, transactional, ordered key-value store.
+ *
+ * <pre>{@code
+ * try (Db db = Db.open(Path.of("data"))) {
+ *   db.update(txn -> txn.set(key, value));
+ *   byte[] v = db.view(txn -> {
+ *     Item item = txn.get(key);
+ *     return item == null ? null : item.value();
+ *   });
+ * }
+ * }</pre>
+ *
+ * <p>A {@code Db} is thread-safe. Every transaction sees a consistent snapshot taken when it
+ * starts; read-write transactions are serializable (snapshot isolation plus read-set conflict
+ * detection). Durability follows {@link Options#syncWrites()}: with it on, a commit returns after
+ * its data is fsynced; with it off, after the data is handed to the operating system, so a commit
+ * survives a crash of the process but not a power loss (which leaves a prefix of the commits). A
+ * transaction is atomic across crashes either way.
+ *
+ * <p>Exactly one {@code Db} may have a directory open at a time, in any process: a second {@link
+ * #open} fails with {@link DirectoryLockedException}.
+ */
+public interface Db extends AutoCloseable {
+
+  /**
+   * Opens (creating if needed) the database the options describe, using the engine found through
+   * {@link java.util.ServiceLoader} ({@link EngineProvider}, default {@code core}).
+   *
+   * @param options validated options
+   * @return the open database; close it
+   * @throws DirectoryLockedException if the directory is open elsewhere
+   * @throws CorruptionException if a file fails its checks (other than a torn WAL tail)
+   * @throws StorageException if the files cannot be read or written
+   * @throws IllegalStateException if no engine or no named provider is installed
+   */
+  static Db open(Options options) {
+    EngineProvider engine = Registries.engines().select(null);
+    return engine.open(options);
+  }
+
+  /**
+   * Opens (creating if needed) the database in {@code dir} with default options.
+   *
+   * @param dir the database directory
+   * @return the open database; close it
+   * @see #open(Options)
+   */
+  static Db open(Path dir) {
+    return open(Options.builder(dir).build());
+  }
+
+  /**
+   * Starts a transaction at a snapshot of every commit acknowledged so far.
+   *
+   * @param update {@code true} for a read-write transaction, {@code false} for read-only
+   * @return the transaction; close it (closing discards it unless it was committed)
+   * @throws DbClosedException if the database is closed
+   */
+  Txn newTransaction(boolean update);
+
+  /**
+   * Runs {@code fn} in a read-only transaction and returns what it returns.
+   *
+   * @param fn the reads; it must not keep the transaction or its items beyond the call
+   * @param <T> the result type
+   * @return the result of {@code fn}
+   * @throws DbClosedException if the database is closed
+   */
+  <T> T view(Function<? super Txn, ? extends T> fn);
+
+  /**
+   * Runs {@code fn} in a read-write transaction and commits it when {@code fn} returns normally.
+   * If {@code fn} throws, the transaction is discarded and the exception propagates.
+   *
+   * @param fn the reads and writes
+   * @throws ConflictException if a concurrent commit invalidated what {@code fn} read
+   * @throws TxnTooBigException if {@code fn} wrote more than one commit can hold
+   * @throws DbClosedException if the database is closed
+   */
+  void update(Consumer<? super Txn> fn);
+
+  /**
+   * Creates a batch that writes any number of entries as a series of transactions, committing
+   * whenever one is full. A batch is not atomic as a whole; each of its commits is.
+   *
+   * @return a new batch; close it
+   * @throws DbClosedException if the database is closed
+   */
+  WriteBatch newWriteBatch();
+
+  /**
+   * Forces every acknowledged write to stable storage (fsync of the active WAL), whatever {@link
+   * Options#syncWrites()} says.
+   *
+   * @throws StorageException if the sync fails
+   * @throws DbClosedException if the database is closed
+   */
+  void sync();
+
+  /**
+   * The options this database was opened with.
+   *
+   * @return the options
+   */
+  Options options();
+
+  /**
+   * Whether {@link #close()} has been called.
+   *
+   * @return {@code true} once closed
+   */
+  boolean isClosed();
+
+  /**
+   * Closes the database: blocks new writes, waits for the commits in flight, syncs and closes the
+   * files and releases the directory lock. Idempotent. Transactions and iterators still open throw
+   * {@link DbClosedException} on their next use; their {@code close()} still works.
+   *
+   * @throws StorageException if the final sync fails (the lock is released anyway)
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,106 @@
+package dev.sett.kv.io;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A flat directory of named files with the operations a log-structured store needs: write-once
+ * files that are created, appended to, synced and published by atomic rename; positional reads;
+ * directory sync; an exclusive lock.
+ *
+ * <p>Semantics the engine relies on (and {@code FaultyStorage} models): data appended is durable
+ * only after {@link WritableFile#sync()}; a created, renamed or deleted name is durable only after
+ * {@link #syncDirectory()}; {@link #rename} replaces the target atomically. Implementations are
+ * thread-safe; each open file belongs to one thread at a time unless stated otherwise.
+ */
+public interface Storage {
+
+  /**
+   * Creates a new empty file for appending.
+   *
+   * @param name the file name (no separators)
+   * @return the open file
+   * @throws java.nio.file.FileAlreadyExistsException if the name exists
+   * @throws IOException if the file cannot be created
+   */
+  WritableFile create(String name) throws IOException;
+
+  /**
+   * Opens an existing file for appending at its end (a WAL reused after replay).
+   *
+   * @param name the file name
+   * @return the open file
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws IOException if the file cannot be opened
+   */
+  WritableFile openForAppend(String name) throws IOException;
+
+  /**
+   * Opens an existing file for positional reads.
+   *
+   * @param name the file name
+   * @return the open file
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws IOException if the file cannot be opened
+   */
+  ReadableFile openRead(String name) throws IOException;
+
+  /**
+   * Whether a file exists.
+   *
+   * @param name the file name
+   * @return {@code true} if it exists
+   * @throws IOException if the directory cannot be read
+   */
+  boolean exists(String name) throws IOException;
+
+  /**
+   * Lists the file names, sorted.
+   *
+   * @return the names
+   * @throws IOException if the directory cannot be read
+   */
+  List<String> list() throws IOException;
+
+  /**
+   * Renames a file, replacing {@code to} atomically if it exists.
+   *
+   * @param from the existing name
+   * @param to the new name
+   * @throws IOException if the rename fails
+   */
+  void rename(String from, String to) throws IOException;
+
+  /**
+   * Deletes a file if it exists.
+   *
+   * @param name the file name
+   * @throws IOException if the delete fails
+   */
+  void delete(String name) throws IOException;
+
+  /**
+   * Makes creations, renames and deletions so far durable.
+   *
+   * @throws IOException if the sync fails
+   */
+  void syncDirectory() throws IOException;
+
+  /**
+   * Takes the exclusive lock that guards a database directory against a second opener, in this
+   * or another process.
+   *
+   * @param name the lock file's name
+   * @return the held lock; close it to release
+   * @throws dev.sett.kv.DirectoryLockedException if the lock is held
+   * @throws IOException if the lock file cannot be used
+   */
+  StorageLock lock(String name) throws IOException;
+
+  /**
+   * A description for messages, such as the directory path.
+   *
+   * @return the description
+   */
+  String describe();
+}

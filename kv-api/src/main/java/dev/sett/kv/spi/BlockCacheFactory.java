@@ -1,0 +1,19 @@
+package dev.sett.kv.spi;
+
+/**
+ * Creates block caches. Provided by {@code kv-table}: {@code caffeine} (default) and {@code none},
+ * with the LSM-tree issue.
+ */
+public interface BlockCacheFactory extends NamedProvider {
+
+  /** The cache used when none is named: {@value}. */
+  String DEFAULT_NAME = "caffeine";
+
+  /**
+   * Creates a cache.
+   *
+   * @param capacityBytes the most bytes of blocks it may hold
+   * @return the cache
+   */
+  BlockCache create(long capacityBytes);
+}

@@ -1,0 +1,4 @@
+/**
+ * Shared test fixtures: {@code FaultyStorage}, SPI contract suites and reference models.
+ */
+package dev.sett.kv.testkit;
