@@ -196,12 +196,13 @@ public final class Options {
 
   /**
    * The largest value a single entry may hold until the value log exists: what fits in one commit
-   * next to a key of maximal size.
+   * next to a one-byte key. (A large key and a large value together may still exceed {@link
+   * #maxBatchSize()}: that is a {@link TxnTooBigException}.)
    *
    * @return bytes
    */
   public long maxValueSize() {
-    return maxBatchSize() - MAX_KEY_SIZE - 2L * MemTable.MAX_ENTRY_OVERHEAD;
+    return maxBatchSize() - 1 - MemTable.MAX_ENTRY_OVERHEAD;
   }
 
   /**

@@ -1,0 +1,315 @@
+package dev.sett.kv.cli;
+
+import dev.sett.kv.Db;
+import dev.sett.kv.Item;
+import dev.sett.kv.Options;
+import dev.sett.kv.spi.MemTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sett bench}: loads random keys into a fresh database, reads every one back in random
+ * order, verifies each value, and prints throughput and latency percentiles per phase.
+ *
+ * <p>The load phase times each {@code db.update} call (one put, or {@code --batch} puts in one
+ * transaction): with a batch, the latency is that of a whole commit while ops/s counts entries.
+ * A {@link dev.sett.kv.WriteBatch} is not used because its commits run behind the caller's back,
+ * so there would be no per-operation latency to report. The read phase times each {@code db.view}
+ * holding one {@code get} and copying the value out. Keys and values are made before the clock
+ * starts, so the figures are the store's and not the generator's.
+ */
+@Command(
+    name = "bench",
+    header = "Load and read back a random workload; print throughput and latency.",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Loads random keys into a fresh database, reads them all back in random order"
+        + " verifying each value, and prints ops/s, MB/s and latency percentiles per phase."
+        + " The directory's previous contents are deleted first. Progress goes to stderr, the"
+        + " summary to stdout.")
+final class BenchCommand implements Callable<Integer> {
+  private static final long MAX_KEYS = 1_000_000_000L;
+
+  @Spec private CommandSpec spec;
+
+  @ParentCommand private SettCli root;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = "Database directory; emptied first (default: ${DEFAULT-VALUE}).")
+  private Path dir = Path.of("sett-data", "bench");
+
+  @Option(
+      names = "--keys",
+      paramLabel = "N",
+      converter = CountConverter.class,
+      description = "Number of keys of 16 random bytes, e.g. 2000, 10k, 1m (default: 1m).")
+  private long keys = 1_000_000;
+
+  @Option(
+      names = "--value-size",
+      paramLabel = "BYTES",
+      converter = ByteSizeConverter.class,
+      description = "Bytes per value, e.g. 128, 1k (default: 128).")
+  private long valueSize = 128;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      converter = CountConverter.class,
+      description = "Puts per committed transaction (default: 1, single puts).")
+  private long batch = 1;
+
+  @Option(names = "--sync", description = "Fsync every commit (syncWrites).")
+  private boolean sync;
+
+  @Option(
+      names = "--mem-table",
+      paramLabel = "NAME",
+      description = "Memtable provider, e.g. skiplist or concurrent-skiplist (default: the"
+          + " registry's default).")
+  private String memTable;
+
+  @Option(
+      names = "--mem-table-size",
+      paramLabel = "BYTES",
+      converter = ByteSizeConverter.class,
+      description = "Memtable size, e.g. 64m (default: 64 MiB).")
+  private Long memTableSize;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      converter = SeedConverter.class,
+      description = "Seed of keys, values and read order, e.g. 0x5eed (default: random, printed).")
+  private Long seed;
+
+  @Override
+  public Integer call() throws IOException {
+    Options options = options();
+    checkWorkload(options);
+    // Unseeded on purpose: runs differ unless asked not to, and the seed is printed to pin one.
+    long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
+    BenchWorkload workload = new BenchWorkload(runSeed, keys, (int) valueSize);
+
+    int deleted = BenchDirectory.prepare(dir);
+    BenchReport report = new BenchReport(root.out());
+    printSettings(report, options, runSeed, deleted);
+    root.out().flush(); // the settings belong on screen before the long wait, not after it
+
+    PeakMemory memory = new PeakMemory();
+    memory.sample();
+    ReadBackCheck check = new ReadBackCheck();
+    List<PhaseResult> phases = new ArrayList<>();
+    long t0 = System.nanoTime();
+    Db db = Db.open(options);
+    long openNanos = System.nanoTime() - t0;
+    try {
+      phases.add(load(db, workload, memory));
+      phases.add(read(db, workload, memory, check));
+    } catch (RuntimeException e) {
+      try {
+        db.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    // Timed on its own, outside the phases: closing flushes the memtables.
+    t0 = System.nanoTime();
+    db.close();
+    long closeNanos = System.nanoTime() - t0;
+
+    printResults(report, phases, openNanos, closeNanos, check, memory);
+    if (!check.passed()) {
+      throw new CliFailure("read-back verification failed: " + check.failures()
+          + " (seed " + SeedConverter.format(runSeed) + ")");
+    }
+    return 0;
+  }
+
+  private static void printResults(BenchReport report, List<PhaseResult> phases, long openNanos,
+      long closeNanos, ReadBackCheck check, PeakMemory memory) {
+    report.gap();
+    report.phases(phases);
+    report.gap();
+    report.line("latency", "load: " + phases.get(0).latencyOf()
+        + "; read: " + phases.get(1).latencyOf());
+    report.line("open", BenchReport.seconds(openNanos));
+    report.line("close", BenchReport.seconds(closeNanos) + " (flushes the memtables)");
+    report.line("verified", check.summary());
+    long maxHeap = memory.maxHeap();
+    report.line("heap", "peak used " + BenchReport.bytes(memory.peakHeapUsed())
+        + " (sampled every 100 ms), max "
+        + (maxHeap < 0 ? "unlimited" : BenchReport.bytes(maxHeap)));
+    OptionalLong rss = PeakMemory.peakRss();
+    report.line("rss", rss.isPresent()
+        ? "peak " + BenchReport.bytes(rss.getAsLong()) + " (VmHWM)"
+        : "n/a (no VmHWM in /proc/self/status)");
+  }
+
+  /** Builds the database options; an out-of-range value is a usage error, like a bad number. */
+  private Options options() {
+    try {
+      Options.Builder b = Options.builder(dir).syncWrites(sync);
+      if (memTable != null) {
+        b.memTable(memTable);
+      }
+      if (memTableSize != null) {
+        b.memTableSize(memTableSize);
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /**
+   * Rejects a workload that cannot run, before anything is deleted or written: a batch too big
+   * for one commit would otherwise fail with TxnTooBigException after minutes of loading.
+   */
+  private void checkWorkload(Options options) {
+    if (keys < 1 || keys > MAX_KEYS) {
+      throw usage("--keys must be in [1, " + BenchReport.count(MAX_KEYS) + "], got " + keys);
+    }
+    if (valueSize > Integer.MAX_VALUE - 8) {
+      throw usage("--value-size must be at most " + (Integer.MAX_VALUE - 8) + ", got " + valueSize);
+    }
+    if (batch < 1) {
+      throw usage("--batch must be at least 1, got " + batch);
+    }
+    // An entry's footprint is bounded by key + value + MAX_ENTRY_OVERHEAD: the rule commits obey.
+    long perEntry = BenchWorkload.KEY_SIZE + valueSize + MemTable.MAX_ENTRY_OVERHEAD;
+    long fitBySize = options.maxBatchSize() / perEntry;
+    long fit = Math.min(fitBySize, options.maxBatchCount());
+    if (batch > fit) {
+      throw usage(fit < 1
+          ? "one entry of " + perEntry + " bytes (key, value and overhead) does not fit in a"
+              + " commit of at most " + options.maxBatchSize() + " bytes; use a larger"
+              + " --mem-table-size or a smaller --value-size"
+          : "--batch " + batch + " does not fit in one commit: at most " + fit + " entries of "
+              + perEntry + " bytes fit with a memtable of "
+              + BenchReport.bytes(options.memTableSize()) + " (15% of it per commit)");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private void printSettings(BenchReport report, Options options, long runSeed, int deleted) {
+    String seedText = SeedConverter.format(runSeed);
+    report.title("sett bench " + VersionProvider.projectVersion());
+    report.line("keys", BenchReport.count(keys) + " random keys of " + BenchWorkload.KEY_SIZE
+        + " B, seed " + seedText);
+    report.line("values", valueSize + " B each, random bytes (incompressible)");
+    report.line("load", batch == 1
+        ? "single puts, one db.update each"
+        : BenchReport.count(batch) + " puts per db.update");
+    report.line("read", "every key once in random order, db.view + get, value verified");
+    report.line("sync",
+        options.syncWrites() ? "syncWrites on (fsync per commit)" : "syncWrites off");
+    report.line("memtable", (memTable == null ? "default provider" : memTable) + ", "
+        + BenchReport.bytes(options.memTableSize()));
+    report.line("dir", dir.toAbsolutePath().normalize() + (deleted == 0
+        ? " (was empty)"
+        : " (deleted " + deleted + " files of a previous run)"));
+    report.line("java", Runtime.version() + ", " + System.getProperty("java.vm.name", "?"));
+    report.line("os", System.getProperty("os.name", "?") + " "
+        + System.getProperty("os.version", "") + " " + System.getProperty("os.arch", "") + ", "
+        + Runtime.getRuntime().availableProcessors() + " CPUs");
+    report.line("rerun", "sett bench " + rerunArgs(seedText));
+  }
+
+  /** The arguments of this run with the seed pinned, so the printed line reproduces the run. */
+  private String rerunArgs(String seedText) {
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    // The original arguments start at the root command; this command's follow its name (root
+    // options take no values, so the first occurrence of the name is the command).
+    List<String> args = new ArrayList<>(all.subList(all.indexOf(spec.name()) + 1, all.size()));
+    for (int i = 0; i < args.size(); i++) { // drop a given seed, in either spelling
+      if (args.get(i).equals("--seed") && i + 1 < args.size()) {
+        args.remove(i + 1);
+        args.remove(i--);
+      } else if (args.get(i).startsWith("--seed=")) {
+        args.remove(i--);
+      }
+    }
+    args.add("--seed");
+    args.add(seedText);
+    StringBuilder line = new StringBuilder();
+    for (String a : args) {
+      line.append(line.length() == 0 ? "" : " ").append(shellQuoted(a));
+    }
+    return line.toString();
+  }
+
+  /** Quotes an argument for a POSIX shell when it holds anything but plain characters. */
+  private static String shellQuoted(String arg) {
+    if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+      return arg;
+    }
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  private PhaseResult load(Db db, BenchWorkload workload, PeakMemory memory) {
+    int b = (int) batch;
+    String latencyOf = b == 1 ? "one db.update with 1 put" : "one db.update with " + b + " puts";
+    PhaseRecorder rec = new PhaseRecorder("load", latencyOf, keys,
+        BenchWorkload.KEY_SIZE + valueSize, memory, root.err(), root.terminal());
+    // Reused for every commit: Txn.set copies key and value, so refilling them is safe.
+    byte[][] ks = new byte[b][BenchWorkload.KEY_SIZE];
+    byte[][] vs = new byte[b][(int) valueSize];
+    for (long i = 0; i < keys; i += b) {
+      int n = (int) Math.min(b, keys - i);
+      for (int j = 0; j < n; j++) {
+        workload.key(i + j, ks[j]);
+        workload.value(i + j, vs[j]);
+      }
+      long begin = System.nanoTime();
+      if (n == 1) {
+        db.update(txn -> txn.set(ks[0], vs[0]));
+      } else {
+        db.update(txn -> {
+          for (int j = 0; j < n; j++) {
+            txn.set(ks[j], vs[j]);
+          }
+        });
+      }
+      rec.record(begin, System.nanoTime(), n);
+    }
+    return rec.finish();
+  }
+
+  private PhaseResult read(Db db, BenchWorkload workload, PeakMemory memory, ReadBackCheck check) {
+    int[] order = workload.readOrder(); // before the phase starts: shuffling is not reading
+    PhaseRecorder rec = new PhaseRecorder("read", "one db.view with 1 get", keys,
+        BenchWorkload.KEY_SIZE + valueSize, memory, root.err(), root.terminal());
+    byte[] key = new byte[BenchWorkload.KEY_SIZE];
+    byte[] expected = new byte[(int) valueSize];
+    for (int i : order) {
+      workload.key(i, key);
+      long begin = System.nanoTime();
+      byte[] actual = db.view(txn -> {
+        Item item = txn.get(key);
+        return item == null ? null : item.value();
+      });
+      rec.record(begin, System.nanoTime(), 1);
+      workload.value(i, expected);
+      check.accept(key, expected, actual);
+    }
+    return rec.finish();
+  }
+}

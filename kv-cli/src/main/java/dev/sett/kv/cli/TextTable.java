@@ -1,0 +1,65 @@
+package dev.sett.kv.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plain-text table with a header row: the first column left-aligned, the others right-aligned
+ * as numbers are, each as wide as its widest cell, two spaces apart. Plain text so that it reads
+ * the same in a terminal, a log and a fenced block of a Markdown page.
+ */
+final class TextTable {
+  private final List<String[]> rows = new ArrayList<>();
+  private final int columns;
+
+  /**
+   * Creates a table.
+   *
+   * @param headers the column titles
+   */
+  TextTable(String... headers) {
+    this.columns = headers.length;
+    rows.add(headers.clone());
+  }
+
+  /**
+   * Adds a row.
+   *
+   * @param cells one cell per column
+   * @return this table
+   */
+  TextTable row(String... cells) {
+    if (cells.length != columns) {
+      throw new IllegalArgumentException(columns + " cells expected, got " + cells.length);
+    }
+    rows.add(cells.clone());
+    return this;
+  }
+
+  /**
+   * Prints the table, one line per row.
+   *
+   * @param out the stream
+   */
+  void print(PrintStream out) {
+    int[] width = new int[columns];
+    for (String[] r : rows) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        String pad = " ".repeat(width[c] - r[c].length());
+        if (c == 0) {
+          line.append(r[c]).append(pad);
+        } else {
+          line.append("  ").append(pad).append(r[c]);
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
+  }
+}

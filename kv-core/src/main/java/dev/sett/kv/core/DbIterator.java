@@ -1,0 +1,236 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.DbClosedException;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.Item;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.internal.Keys;
+import dev.sett.kv.spi.EntryIterator;
+import dev.sett.kv.spi.EntryMeta;
+import dev.sett.kv.spi.StoredValue;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+
+/**
+ * The public iterator: walks a {@link MergingIterator} in one direction and turns internal entries
+ * into items at the transaction's read timestamp.
+ *
+ * <p>Forward, the versions of a key arrive newest first, so the first version at or below the read
+ * timestamp is the answer and the older ones are skipped. Backward they arrive oldest first, so the
+ * iterator reads every version of the key and keeps the newest one at or below the read
+ * timestamp; the merged cursor then already stands on the previous key. A tombstone or an expired
+ * version hides its key (unless {@code allVersions}); versions at or below {@code sinceTs} are
+ * skipped.
+ */
+final class DbIterator implements KvIterator {
+  private final SettDb db;
+  private final Transaction txn;
+  private final MergingIterator merged;
+  private final long readTs;
+  private final byte[] prefix;
+  private final boolean reverse;
+  private final boolean allVersions;
+  private final long sinceTs;
+  private final byte[] onlyKey;
+  private final long now;
+  private Item item;
+  private byte[] lastKey;
+  private boolean closed;
+
+  DbIterator(SettDb db, Transaction txn, EntryIterator[] sources, long readTs,
+      IteratorOptions options, byte[] onlyKey) {
+    this.db = db;
+    this.txn = txn;
+    this.merged = new MergingIterator(sources);
+    this.readTs = readTs;
+    this.prefix = onlyKey != null ? onlyKey : options.prefix();
+    this.reverse = options.reverse();
+    this.allVersions = options.allVersions() || onlyKey != null;
+    this.sinceTs = options.sinceTs();
+    this.onlyKey = onlyKey;
+    this.now = db.nowSeconds();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new DbClosedException("iterator is closed");
+    }
+    txn.checkOpen();
+  }
+
+  @Override
+  public void rewind() {
+    checkOpen();
+    lastKey = null;
+    if (!reverse) {
+      if (prefix.length > 0) {
+        merged.seek(prefix, Long.MAX_VALUE);
+      } else {
+        merged.seekToFirst();
+      }
+      findForward();
+    } else {
+      byte[] upper = prefix.length > 0 ? successor(prefix) : null;
+      if (upper != null) {
+        merged.seekForPrev(upper, Long.MAX_VALUE);
+      } else {
+        merged.seekToLast();
+      }
+      findBackward();
+    }
+  }
+
+  @Override
+  public void seek(byte[] key) {
+    checkOpen();
+    if (key == null || key.length == 0) {
+      rewind();
+      return;
+    }
+    lastKey = null;
+    if (!reverse) {
+      byte[] from = Keys.compare(key, prefix) < 0 ? prefix : key;
+      merged.seek(from, Long.MAX_VALUE);
+      findForward();
+    } else {
+      merged.seekForPrev(key, 0);
+      findBackward();
+    }
+  }
+
+  /** The smallest key greater than every key starting with {@code p}, or null if none. */
+  private static byte[] successor(byte[] p) {
+    for (int i = p.length - 1; i >= 0; i--) {
+      if (p[i] != (byte) 0xFF) {
+        byte[] s = Arrays.copyOf(p, i + 1);
+        s[i]++;
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private boolean inRange(byte[] k) {
+    return onlyKey != null ? Arrays.equals(k, onlyKey) : Keys.hasPrefix(k, prefix);
+  }
+
+  private void findForward() {
+    item = null;
+    while (merged.valid()) {
+      byte[] k = merged.key();
+      if (!inRange(k)) {
+        if (Keys.compare(k, prefix) > 0) {
+          return; // past the prefix: nothing further can match
+        }
+        merged.next();
+        continue;
+      }
+      long v = merged.version();
+      if (v > readTs) {
+        merged.next();
+        continue;
+      }
+      if (allVersions) {
+        if (v > sinceTs) {
+          item = new ItemImpl(k, merged.value(), now);
+          return;
+        }
+        merged.next();
+        continue;
+      }
+      if (lastKey != null && Arrays.equals(k, lastKey)) {
+        merged.next(); // an older version of a key already decided
+        continue;
+      }
+      lastKey = k;
+      StoredValue sv = merged.value();
+      if (v > sinceTs && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)) {
+        item = new ItemImpl(k, sv, now);
+        return;
+      }
+      merged.next();
+    }
+  }
+
+  private void findBackward() {
+    item = null;
+    while (merged.valid()) {
+      byte[] k = merged.key();
+      if (!inRange(k)) {
+        if (Keys.compare(k, prefix) < 0) {
+          return; // before the prefix: nothing further back can match
+        }
+        merged.prev();
+        continue;
+      }
+      if (allVersions) {
+        long v = merged.version();
+        StoredValue sv = merged.value();
+        merged.prev();
+        if (v <= readTs && v > sinceTs) {
+          item = new ItemImpl(k, sv, now);
+          return;
+        }
+        continue;
+      }
+      StoredValue best = null;
+      while (merged.valid() && Arrays.equals(merged.key(), k)) {
+        if (merged.version() <= readTs) {
+          best = merged.value(); // versions grow as we go back: the last one kept is the newest
+        }
+        merged.prev();
+      }
+      if (best != null && best.version() > sinceTs
+          && !EntryMeta.isDeletedOrExpired(best.meta(), best.expiresAt(), now)) {
+        item = new ItemImpl(k, best, now);
+        return;
+      }
+    }
+  }
+
+  @Override
+  public boolean valid() {
+    return item != null && !closed;
+  }
+
+  @Override
+  public boolean validForPrefix(byte[] p) {
+    return valid() && Keys.hasPrefix(((ItemImpl) item).keyNoCopy(), p);
+  }
+
+  @Override
+  public void next() {
+    checkOpen();
+    if (item == null) {
+      throw new NoSuchElementException("iterator is not positioned on an item");
+    }
+    if (!reverse) {
+      merged.next();
+      findForward();
+    } else {
+      findBackward(); // the merged cursor already stands before the current item
+    }
+  }
+
+  @Override
+  public Item item() {
+    checkOpen();
+    if (item == null) {
+      throw new NoSuchElementException("iterator is not positioned on an item");
+    }
+    if (txn.isUpdate()) {
+      txn.recordRead(((ItemImpl) item).keyNoCopy());
+    }
+    return item;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      item = null;
+      merged.close();
+      txn.iteratorClosed(this);
+    }
+  }
+}

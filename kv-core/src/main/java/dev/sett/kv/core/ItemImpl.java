@@ -1,0 +1,65 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.Item;
+import dev.sett.kv.spi.EntryMeta;
+import dev.sett.kv.spi.StoredValue;
+
+/** An {@link Item} over a stored value; the value array is never handed out, only copies. */
+final class ItemImpl implements Item {
+  private final byte[] key;
+  private final StoredValue value;
+  private final boolean deletedOrExpired;
+
+  ItemImpl(byte[] key, StoredValue value, long nowSeconds) {
+    this.key = key;
+    this.value = value;
+    this.deletedOrExpired =
+        EntryMeta.isDeletedOrExpired(value.meta(), value.expiresAt(), nowSeconds);
+  }
+
+  @Override
+  public byte[] key() {
+    return key.clone();
+  }
+
+  /** The key without copying, for the engine's own use. */
+  byte[] keyNoCopy() {
+    return key;
+  }
+
+  @Override
+  public long version() {
+    return value.version();
+  }
+
+  @Override
+  public byte[] value() {
+    return value.value().clone();
+  }
+
+  @Override
+  public int valueSize() {
+    return value.value().length;
+  }
+
+  @Override
+  public byte userMeta() {
+    return value.userMeta();
+  }
+
+  @Override
+  public long expiresAt() {
+    return value.expiresAt();
+  }
+
+  @Override
+  public boolean isDeletedOrExpired() {
+    return deletedOrExpired;
+  }
+
+  @Override
+  public String toString() {
+    return "Item[key=" + key.length + " bytes, version=" + version() + ", value=" + valueSize()
+        + " bytes" + (deletedOrExpired ? ", deleted or expired" : "") + "]";
+  }
+}

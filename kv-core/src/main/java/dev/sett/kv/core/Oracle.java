@@ -1,0 +1,146 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.ConflictException;
+import dev.sett.kv.DbClosedException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.TreeMap;
+
+/**
+ * Hands out read and commit timestamps and detects conflicts between read-write transactions
+ * (serializable snapshot isolation, as Badger's oracle).
+ *
+ * <p>Implementation notes. Who writes: committing threads call {@link #commit} (under {@code
+ * lock}); the thread leading the write path calls {@link #applied} after a group is in the
+ * memtable. Who reads: every new transaction calls {@link #beginRead}. Invariants: commit
+ * timestamps are handed out in increasing order under {@code lock}, and the request is enqueued on
+ * the write path under the same lock, so the write path sees requests in timestamp order; {@code
+ * appliedTs} only grows, and every commit at or below it is in a memtable, so a transaction
+ * reading at {@code appliedTs} sees a complete, consistent snapshot without waiting (Badger's
+ * read watermark wait is not needed because one ordered path applies commits). {@code committed}
+ * holds the write fingerprints of commits newer than the oldest active read timestamp.
+ */
+final class Oracle {
+  /** Receives the commit timestamp and enqueues the request; runs under the oracle's lock. */
+  interface Enqueuer {
+    void enqueue(long commitTs);
+  }
+
+  private record Committed(long ts, long[] writes) {}
+
+  private final boolean detectConflicts;
+  private final Object lock = new Object();
+  private long nextTs; // guarded by lock
+  private boolean closed; // guarded by lock
+  private final ArrayDeque<Committed> committed = new ArrayDeque<>(); // guarded by lock
+  private final TreeMap<Long, Integer> activeReads = new TreeMap<>(); // guarded by lock
+  private volatile long appliedTs;
+
+  Oracle(long maxVersion, boolean detectConflicts) {
+    this.nextTs = maxVersion + 1;
+    this.appliedTs = maxVersion;
+    this.detectConflicts = detectConflicts;
+  }
+
+  /** Registers a reader and returns its read timestamp. */
+  long beginRead() {
+    synchronized (lock) {
+      long ts = appliedTs;
+      activeReads.merge(ts, 1, Integer::sum);
+      return ts;
+    }
+  }
+
+  /** Unregisters a reader. */
+  void endRead(long readTs) {
+    synchronized (lock) {
+      activeReads.computeIfPresent(readTs, (k, n) -> n == 1 ? null : n - 1);
+      cleanup();
+    }
+  }
+
+  /**
+   * Checks for conflicts, assigns the commit timestamp and enqueues the request.
+   *
+   * @param readTs the transaction's read timestamp
+   * @param reads fingerprints of keys read, sorted (length may exceed {@code nReads})
+   * @param nReads how many of {@code reads} are used
+   * @param writes fingerprints of keys written
+   * @return the commit timestamp
+   * @throws ConflictException if a newer commit wrote a key that was read
+   */
+  long commit(long readTs, long[] reads, int nReads, long[] writes, Enqueuer enqueuer) {
+    synchronized (lock) {
+      if (closed) {
+        throw new DbClosedException("the database is closed");
+      }
+      if (detectConflicts && nReads > 0) {
+        for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
+          Committed c = it.next();
+          if (c.ts <= readTs) {
+            break;
+          }
+          for (long w : c.writes) {
+            if (Arrays.binarySearch(reads, 0, nReads, w) >= 0) {
+              throw new ConflictException("transaction at read timestamp " + readTs
+                  + " read a key that the transaction committed at " + c.ts + " wrote");
+            }
+          }
+        }
+      }
+      long ts = nextTs++;
+      enqueuer.enqueue(ts);
+      if (detectConflicts) {
+        committed.addLast(new Committed(ts, writes));
+      }
+      cleanup();
+      return ts;
+    }
+  }
+
+  private void cleanup() {
+    long horizon = activeReads.isEmpty() ? appliedTs : activeReads.firstKey();
+    while (!committed.isEmpty() && committed.peekFirst().ts <= horizon) {
+      committed.pollFirst();
+    }
+  }
+
+  /** Called by the write leader once every commit up to {@code ts} is in a memtable. */
+  void applied(long ts) {
+    appliedTs = ts;
+  }
+
+  /** The newest timestamp whose commit is visible. */
+  long appliedTs() {
+    return appliedTs;
+  }
+
+  /** Refuses further commits. */
+  void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+  }
+
+  /** The number of commits kept for conflict detection (for tests and stats). */
+  int trackedCommits() {
+    synchronized (lock) {
+      return committed.size();
+    }
+  }
+
+  /** A 64-bit fingerprint of a key for conflict detection; a collision only causes a retry. */
+  static long fingerprint(byte[] key) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : key) {
+      h ^= b & 0xFF;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+}

@@ -1,0 +1,357 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.CorruptionException;
+import dev.sett.kv.Db;
+import dev.sett.kv.DbClosedException;
+import dev.sett.kv.KvException;
+import dev.sett.kv.Options;
+import dev.sett.kv.StorageException;
+import dev.sett.kv.Txn;
+import dev.sett.kv.WriteBatch;
+import dev.sett.kv.internal.Registries;
+import dev.sett.kv.io.MemoryStorage;
+import dev.sett.kv.io.NioStorage;
+import dev.sett.kv.io.Storage;
+import dev.sett.kv.io.StorageLock;
+import dev.sett.kv.levels.Manifest;
+import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.MemTableFactory;
+import dev.sett.kv.spi.StoredValue;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The {@code core} engine's {@link Db}. {@link #open} follows Badger's open sequence, one named
+ * step per method; steps that later issues fill (key registry, levels, value log, compactors) are
+ * marked where they go. A failure at any step undoes the earlier ones and releases the lock.
+ *
+ * <p>Concurrency: reads go to {@link WritePipeline#memTables()} (a volatile snapshot) without
+ * locks; writes go through the oracle and the write pipeline; {@code closed} is a CAS flag so close
+ * runs once.
+ */
+final class SettDb implements Db {
+  private static final System.Logger LOG = System.getLogger(SettDb.class.getName());
+
+  private final Options options;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Storage storage;
+  private StorageLock lock;
+  private MemTableFactory memTableFactory;
+  private Manifest manifest;
+  private Oracle oracle;
+  private WritePipeline pipeline;
+  private long memTableCapacity;
+
+  private SettDb(Options options) {
+    this.options = options;
+  }
+
+  static SettDb open(Options options) {
+    long t0 = System.nanoTime();
+    SettDb db = new SettDb(options);
+    try {
+      db.resolveProviders();
+      db.createDirectoryAndLock();
+      db.openManifest();
+      // (4) key registry: with encryption, later.
+      db.replayWals();
+      // (6) levels controller, (7) value log discard stats, (8) compactors,
+      // (9) value log files: with the LSM-tree and value-log issues.
+      LOG.log(System.Logger.Level.INFO, "opened {0} in {1} ms: {2} memtable(s), last version {3}",
+          db.storage.describe(), (System.nanoTime() - t0) / 1_000_000,
+          db.pipeline.memTables().all.length, db.oracle.appliedTs());
+      return db;
+    } catch (IOException e) {
+      db.abortOpen(e);
+      throw new StorageException(null, "cannot open " + describe(options) + ": " + e, e);
+    } catch (RuntimeException | Error e) {
+      db.abortOpen(e);
+      throw e;
+    }
+  }
+
+  private static String describe(Options o) {
+    return o.isInMemory() ? "in-memory database" : String.valueOf(o.dir());
+  }
+
+  /** Step 1: every provider through its registry (or the instance given in the options). */
+  private void resolveProviders() {
+    memTableFactory = options.memTableFactory() != null
+        ? options.memTableFactory()
+        : Registries.memTables().select(options.memTable());
+    // Room for one more commit past the soft limit: a full commit always fits after the check.
+    memTableCapacity = options.memTableSize() + options.maxBatchSize() + (1 << 20);
+  }
+
+  /** Step 2: the directory and its lock. */
+  private void createDirectoryAndLock() throws IOException {
+    if (options.storage() != null) {
+      storage = options.storage();
+    } else if (options.isInMemory()) {
+      storage = new MemoryStorage();
+    } else {
+      storage = new NioStorage(options.dir());
+    }
+    lock = storage.lock(FileNames.LOCK);
+  }
+
+  /** Step 3: the MANIFEST, which gives the database its id. */
+  private void openManifest() throws IOException {
+    if (Manifest.exists(storage)) {
+      manifest = Manifest.open(storage);
+      return;
+    }
+    for (String name : storage.list()) {
+      if (FileNames.walId(name) >= 0) {
+        throw new CorruptionException(Manifest.FILE_NAME, 0, "the MANIFEST is missing but WAL"
+            + " file " + name + " exists; refusing to start a new database over old data");
+      }
+    }
+    manifest = Manifest.create(storage);
+    LOG.log(System.Logger.Level.INFO, "created a new database in {0}", storage.describe());
+  }
+
+  /**
+   * Step 5 and 10 and 11: replay the WALs oldest first into memtables, set the oracle from the
+   * highest version found and start the write path. The newest WAL is reused for appending when
+   * its memtable still has room, so reopening does not pile up memtables.
+   */
+  private void replayWals() throws IOException {
+    List<Long> ids = new ArrayList<>();
+    for (String name : storage.list()) {
+      long id = FileNames.walId(name);
+      if (id >= 0) {
+        ids.add(id);
+      }
+    }
+    ids.sort(null);
+    byte[] dbId = manifest.dbId();
+    List<MemTableHandle> handles = new ArrayList<>(); // oldest first
+    long maxVersion = 0;
+    WalReplayer.Result last = null;
+    for (int i = 0; i < ids.size(); i++) {
+      long id = ids.get(i);
+      boolean newest = i == ids.size() - 1;
+      List<MemTableHandle> forThisWal = new ArrayList<>();
+      forThisWal.add(new MemTableHandle(memTableFactory.create(memTableCapacity), id));
+      WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest,
+          (key, version, meta, userMeta, expiresAt, value) -> {
+            MemTable t = forThisWal.get(forThisWal.size() - 1).table();
+            if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
+              MemTable more = memTableFactory.create(memTableCapacity);
+              forThisWal.add(new MemTableHandle(more, id));
+              if (!more.put(key, version, meta, userMeta, expiresAt, value)) {
+                throw new IllegalStateException("entry does not fit in an empty memtable");
+              }
+            }
+          });
+      maxVersion = Math.max(maxVersion, r.maxVersion());
+      if (r.headerTorn()) {
+        storage.delete(FileNames.wal(id));
+        storage.syncDirectory();
+        LOG.log(System.Logger.Level.WARNING, "removed {0}: its creation was cut short by a"
+            + " crash (no complete header)", FileNames.wal(id));
+        continue;
+      }
+      handles.addAll(forThisWal);
+      last = r;
+      LOG.log(System.Logger.Level.DEBUG, "replayed {0}: {1} transactions", FileNames.wal(id),
+          r.transactions());
+    }
+    oracle = new Oracle(maxVersion, options.detectConflicts());
+    long nextWalId = ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1;
+    MemTableHandle newestHandle = handles.isEmpty() ? null : handles.get(handles.size() - 1);
+    boolean reuse = last != null && newestHandle != null
+        && newestHandle.walId() == ids.get(ids.size() - 1)
+        && handles.stream().filter(h -> h.walId() == newestHandle.walId()).count() == 1
+        && newestHandle.table().sizeBytes() < options.memTableSize();
+    WalWriter wal;
+    MemTableHandle mutable;
+    if (reuse) {
+      wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd());
+      mutable = newestHandle;
+      handles.remove(handles.size() - 1);
+    } else {
+      wal = WalWriter.create(storage, nextWalId, dbId);
+      mutable = new MemTableHandle(memTableFactory.create(memTableCapacity), nextWalId);
+      nextWalId++;
+    }
+    MemTableHandle[] imm = new MemTableHandle[handles.size()];
+    for (int i = 0; i < imm.length; i++) {
+      imm[i] = handles.get(handles.size() - 1 - i); // newest first
+    }
+    pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
+        memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
+        oracle, new MemTables(mutable, imm), wal, nextWalId);
+  }
+
+  private void abortOpen(Throwable cause) {
+    try {
+      if (pipeline != null) {
+        oracle.close();
+        pipeline.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      if (lock != null) {
+        lock.close();
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- used by transactions
+
+  void checkOpen() {
+    if (closed.get()) {
+      throw new DbClosedException("the database is closed");
+    }
+  }
+
+  long nowSeconds() {
+    return options.clock().instant().getEpochSecond();
+  }
+
+  MemTables memTables() {
+    return pipeline.memTables();
+  }
+
+  /** The newest version of {@code key} at or below {@code readTs}, tombstones included. */
+  StoredValue find(byte[] key, long readTs) {
+    StoredValue best = null;
+    for (MemTableHandle h : pipeline.memTables().all) {
+      StoredValue v = h.table().get(key, readTs);
+      if (v != null && (best == null || v.version() > best.version())) {
+        best = v;
+        if (v.version() == readTs) {
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  void transactionDone(long readTs) {
+    oracle.endRead(readTs);
+  }
+
+  CompletableFuture<Void> commitAsync(Transaction txn, WriteRequest r) {
+    checkOpen();
+    pipeline.checkWritable();
+    long[] writes = options.detectConflicts() ? txn.writeFingerprints(r) : null;
+    oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, ts -> {
+      r.commitTs = ts;
+      pipeline.enqueue(r);
+    });
+    pipeline.tryLead();
+    return r.done;
+  }
+
+  void commit(Transaction txn, WriteRequest r) {
+    commitAsync(txn, r);
+    try {
+      pipeline.await(r);
+    } catch (CompletionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  static KvException unwrap(CompletionException e) {
+    Throwable c = e.getCause();
+    if (c instanceof KvException k) {
+      return k;
+    }
+    if (c instanceof RuntimeException r && r instanceof IllegalStateException ise) {
+      throw ise;
+    }
+    return new KvException("commit failed: " + c, c);
+  }
+
+  // ---------------------------------------------------------------- Db
+
+  @Override
+  public Transaction newTransaction(boolean update) {
+    checkOpen();
+    return new Transaction(this, update, oracle.beginRead(), options.detectConflicts());
+  }
+
+  @Override
+  public <T> T view(Function<? super Txn, ? extends T> fn) {
+    try (Transaction txn = newTransaction(false)) {
+      return fn.apply(txn);
+    }
+  }
+
+  @Override
+  public void update(Consumer<? super Txn> fn) {
+    try (Transaction txn = newTransaction(true)) {
+      fn.accept(txn);
+      txn.commit();
+    }
+  }
+
+  @Override
+  public WriteBatch newWriteBatch() {
+    checkOpen();
+    return new BatchWriter(this);
+  }
+
+  @Override
+  public void sync() {
+    checkOpen();
+    pipeline.sync();
+  }
+
+  @Override
+  public Options options() {
+    return options;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    StorageException failure = null;
+    oracle.close();
+    try {
+      pipeline.close();
+    } catch (IOException e) {
+      failure = new StorageException(null, "cannot sync the WAL at close", e);
+    }
+    // Flushing memtables to tables arrives with the LSM tree; until then the WALs are replayed.
+    try {
+      lock.close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = new StorageException(FileNames.LOCK, "cannot release the directory lock", e);
+      }
+    }
+    LOG.log(System.Logger.Level.INFO, "closed {0} in {1} ms (writes stalled {2} ms in all)",
+        storage.describe(), (System.nanoTime() - t0) / 1_000_000,
+        pipeline.stallNanos() / 1_000_000);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SettDb[" + storage.describe() + (closed.get() ? ", closed" : "") + "]";
+  }
+}

@@ -1,0 +1,265 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.DbClosedException;
+import dev.sett.kv.Entry;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.Item;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.Options;
+import dev.sett.kv.TxnTooBigException;
+import dev.sett.kv.Txn;
+import dev.sett.kv.internal.Keys;
+import dev.sett.kv.spi.EntryIterator;
+import dev.sett.kv.spi.EntryMeta;
+import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.StoredValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A transaction: a read timestamp, the writes buffered until commit and, for read-write
+ * transactions with conflict detection, the fingerprints of the keys read. Not thread-safe.
+ */
+final class Transaction implements Txn {
+  private final SettDb db;
+  private final boolean update;
+  private final long readTs;
+  private final boolean trackReads;
+  private final PendingWrites pending = new PendingWrites();
+  private final List<DbIterator> iterators = new ArrayList<>(1);
+  private long[] reads = new long[8];
+  private int nReads;
+  private long size;
+  private boolean finished;
+  private String finishedHow;
+
+  Transaction(SettDb db, boolean update, long readTs, boolean detectConflicts) {
+    this.db = db;
+    this.update = update;
+    this.readTs = readTs;
+    this.trackReads = update && detectConflicts;
+  }
+
+  void checkOpen() {
+    if (finished) {
+      throw new DbClosedException("the transaction was already " + finishedHow);
+    }
+    db.checkOpen();
+  }
+
+  @Override
+  public Item get(byte[] key) {
+    Keys.check(key);
+    checkOpen();
+    if (update) {
+      PendingWrites.Write w = pending.get(key);
+      if (w != null) {
+        if ((w.meta() & EntryMeta.DELETE) != 0 || EntryMeta.isDeletedOrExpired(w.meta(),
+            w.expiresAt(), db.nowSeconds())) {
+          return null;
+        }
+        return new ItemImpl(key.clone(), new StoredValue(readTs, w.meta(), w.userMeta(),
+            w.expiresAt(), w.value()), db.nowSeconds());
+      }
+      recordRead(key);
+    }
+    StoredValue sv = db.find(key, readTs);
+    if (sv == null) {
+      return null;
+    }
+    long now = db.nowSeconds();
+    if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)) {
+      return null;
+    }
+    return new ItemImpl(key.clone(), sv, now);
+  }
+
+  void recordRead(byte[] key) {
+    if (!trackReads) {
+      return;
+    }
+    if (nReads == reads.length) {
+      reads = Arrays.copyOf(reads, nReads * 2);
+    }
+    reads[nReads++] = Oracle.fingerprint(key);
+  }
+
+  @Override
+  public void set(byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    modify(key, value, (byte) 0, (byte) 0, 0, true);
+  }
+
+  @Override
+  public void setEntry(Entry entry) {
+    Objects.requireNonNull(entry, "entry");
+    long expiresAt = entry.expiresAt();
+    Duration ttl = entry.ttl();
+    if (ttl != null) {
+      long secs = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
+      expiresAt = db.nowSeconds() + secs;
+    }
+    modify(entry.key(), entry.value(), (byte) 0, entry.userMeta(), expiresAt, false);
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    modify(key, new byte[0], EntryMeta.DELETE, (byte) 0, 0, true);
+  }
+
+  private void modify(byte[] key, byte[] value, byte meta, byte userMeta, long expiresAt,
+      boolean copy) {
+    Keys.check(key);
+    checkOpen();
+    if (!update) {
+      throw new IllegalStateException("cannot write in a read-only transaction; use"
+          + " db.newTransaction(true) or db.update");
+    }
+    Options o = db.options();
+    if (value.length > o.maxValueSize()) {
+      throw new IllegalArgumentException("value of " + value.length + " bytes exceeds the"
+          + " maximum of " + o.maxValueSize() + " bytes (15% of memTableSize until values can"
+          + " live in the value log)");
+    }
+    long entrySize = (long) key.length + value.length + MemTable.MAX_ENTRY_OVERHEAD;
+    PendingWrites.Write old = pending.get(key);
+    long oldSize = old == null ? 0 : (long) old.key().length + old.value().length
+        + MemTable.MAX_ENTRY_OVERHEAD;
+    int count = pending.size() + (old == null ? 1 : 0);
+    if (count > o.maxBatchCount() || size - oldSize + entrySize > o.maxBatchSize()) {
+      throw new TxnTooBigException("transaction would hold " + count + " entries and "
+          + (size - oldSize + entrySize) + " bytes; one commit holds at most "
+          + o.maxBatchCount() + " entries and " + o.maxBatchSize() + " bytes");
+    }
+    pending.put(new PendingWrites.Write(copy ? key.clone() : key, copy ? value.clone() : value,
+        meta, userMeta, expiresAt));
+    size += entrySize - oldSize;
+  }
+
+  @Override
+  public KvIterator newIterator(IteratorOptions options) {
+    Objects.requireNonNull(options, "options");
+    return newIterator(options, null);
+  }
+
+  @Override
+  public KvIterator newKeyIterator(byte[] key, IteratorOptions options) {
+    Keys.check(key);
+    Objects.requireNonNull(options, "options");
+    return newIterator(options, key.clone());
+  }
+
+  private KvIterator newIterator(IteratorOptions options, byte[] onlyKey) {
+    checkOpen();
+    MemTables mts = db.memTables();
+    int extra = update && !pending.isEmpty() ? 1 : 0;
+    EntryIterator[] sources = new EntryIterator[mts.all.length + extra];
+    if (extra == 1) {
+      sources[0] = pending.iterator(readTs);
+    }
+    for (int i = 0; i < mts.all.length; i++) {
+      sources[extra + i] = mts.all[i].table().iterator();
+    }
+    DbIterator it = new DbIterator(db, this, sources, readTs, options, onlyKey);
+    iterators.add(it);
+    return it;
+  }
+
+  void iteratorClosed(DbIterator it) {
+    iterators.remove(it);
+  }
+
+  @Override
+  public void commit() {
+    checkOpen();
+    if (!update || pending.isEmpty()) {
+      finish("committed");
+      return;
+    }
+    try {
+      WriteRequest r = prepareCommit();
+      db.commit(this, r);
+    } finally {
+      finish("committed");
+    }
+  }
+
+  /** Starts the commit without waiting for it (used by write batches). */
+  java.util.concurrent.CompletableFuture<Void> commitAsync() {
+    checkOpen();
+    try {
+      if (!update || pending.isEmpty()) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+      return db.commitAsync(this, prepareCommit());
+    } finally {
+      finish("committed");
+    }
+  }
+
+  private WriteRequest prepareCommit() {
+    WriteRequest r = new WriteRequest(pending.size());
+    int i = 0;
+    for (PendingWrites.Write w : pending.inOrder()) {
+      r.keys[i] = w.key();
+      r.values[i] = w.value();
+      r.metas[i] = w.meta();
+      r.userMetas[i] = w.userMeta();
+      r.expiresAt[i] = w.expiresAt();
+      i++;
+    }
+    return r;
+  }
+
+  long[] sortedReads() {
+    Arrays.sort(reads, 0, nReads);
+    return reads;
+  }
+
+  int readCount() {
+    return nReads;
+  }
+
+  long[] writeFingerprints(WriteRequest r) {
+    long[] w = new long[r.count];
+    for (int i = 0; i < r.count; i++) {
+      w[i] = Oracle.fingerprint(r.keys[i]);
+    }
+    return w;
+  }
+
+  private void finish(String how) {
+    if (!finished) {
+      finished = true;
+      finishedHow = how;
+      for (DbIterator it : new ArrayList<>(iterators)) {
+        it.close();
+      }
+      db.transactionDone(readTs);
+    }
+  }
+
+  @Override
+  public long readTs() {
+    return readTs;
+  }
+
+  @Override
+  public boolean isUpdate() {
+    return update;
+  }
+
+  @Override
+  public void close() {
+    finish("discarded");
+  }
+
+  @Override
+  public String toString() {
+    return "Txn[readTs=" + readTs + ", update=" + update + ", writes=" + pending.size()
+        + (finished ? ", " + finishedHow : "") + "]";
+  }
+}

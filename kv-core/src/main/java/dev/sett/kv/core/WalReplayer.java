@@ -1,0 +1,177 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.CorruptionException;
+import dev.sett.kv.io.FileHeader;
+import dev.sett.kv.io.ReadableFile;
+import dev.sett.kv.io.Storage;
+import dev.sett.kv.spi.EntryMeta;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Replays one WAL file, applying each committed transaction as a whole.
+ *
+ * <p>Rules: entries flagged {@link EntryMeta#TXN} are held until their commit marker arrives with
+ * the same version, then applied; an entry without the flag is applied alone. The valid end of the
+ * file is the end of the last applied transaction. Reading stops at the first record that is
+ * incomplete or fails its checksum, or that breaks the transaction rules. Then:
+ *
+ * <ul>
+ *   <li>in a sealed (older) WAL, which was fsynced completely before the next one was created,
+ *       any bad record is damage: {@link CorruptionException} naming file and offset;
+ *   <li>in the newest WAL, if a sync mark further on proves that the bad record had been fsynced,
+ *       it is damage too: {@link CorruptionException};
+ *   <li>otherwise it is a torn tail, never synced or cut by a crash: the file is cut back to the
+ *       valid end and the loss logged. Only writes that were never acknowledged, or acknowledged
+ *       without {@code syncWrites} before a power loss, can be in that tail.
+ * </ul>
+ */
+final class WalReplayer {
+  private static final System.Logger LOG = System.getLogger(WalReplayer.class.getName());
+
+  /** Receives replayed entries. */
+  interface Sink {
+    void apply(byte[] key, long version, byte meta, byte userMeta, long expiresAt, byte[] value);
+  }
+
+  /**
+   * What a replay found.
+   *
+   * @param validEnd the end of the last applied transaction
+   * @param fileSize the file's length before any truncation
+   * @param maxVersion the highest version applied, 0 if none
+   * @param transactions the number of transactions (and lone entries) applied
+   * @param headerTorn the file is too short for a complete header (it was being created)
+   */
+  record Result(long validEnd, long fileSize, long maxVersion, long transactions,
+      boolean headerTorn) {
+    boolean tornTail() {
+      return validEnd < fileSize;
+    }
+  }
+
+  private WalReplayer() {}
+
+  static Result replay(Storage storage, long id, byte[] dbId, boolean newest, Sink sink)
+      throws IOException {
+    String name = FileNames.wal(id);
+    try (ReadableFile in = storage.openRead(name)) {
+      long size = in.size();
+      if (size > Integer.MAX_VALUE - 16) {
+        throw new CorruptionException(name, 0, "WAL of " + size + " bytes is larger than any"
+            + " memtable this build writes");
+      }
+      FileHeader header;
+      try {
+        header = FileHeader.read(in, WalFormat.MAGIC, WalFormat.FORMAT, 1, WalFormat.VERSION);
+      } catch (CorruptionException e) {
+        if (newest && size < 128) {
+          // Crash while the file was being created: its header was never synced, so no record
+          // in it was ever acknowledged.
+          return new Result(0, size, 0, 0, true);
+        }
+        throw e;
+      }
+      header.checkIdentity(name, dbId, id);
+      byte[] buf = new byte[(int) size];
+      in.readFully(0, buf, 0, buf.length);
+      return replay(name, buf, header.length(), newest, sink);
+    }
+  }
+
+  static Result replay(String name, byte[] buf, int start, boolean newest, Sink sink) {
+    WalFormat.Cursor c = new WalFormat.Cursor();
+    int limit = buf.length;
+    int pos = start;
+    int validEnd = start;
+    long maxVersion = 0;
+    long applied = 0;
+    List<int[]> txn = new ArrayList<>(); // {keyOff, keyLen, valOff, valLen, meta, userMeta} + exp
+    List<Long> txnExpiry = new ArrayList<>();
+    long txnVersion = -1;
+    String problem = null;
+    while (pos < limit) {
+      if (!c.decode(buf, pos, limit)) {
+        problem = "record is incomplete or fails its checksum";
+        break;
+      }
+      if (c.meta == WalFormat.SYNC_MARK) {
+        if (txnVersion < 0) {
+          validEnd = c.end;
+        }
+        pos = c.end;
+        continue;
+      }
+      if ((c.meta & EntryMeta.FIN_TXN) != 0) {
+        if (txnVersion < 0 || c.version != txnVersion) {
+          problem = "commit marker for version " + c.version + " does not close the open"
+              + " transaction (" + (txnVersion < 0 ? "none" : "version " + txnVersion) + ")";
+          break;
+        }
+        for (int i = 0; i < txn.size(); i++) {
+          int[] e = txn.get(i);
+          sink.apply(Arrays.copyOfRange(buf, e[0], e[0] + e[1]), txnVersion, (byte) e[4],
+              (byte) e[5], txnExpiry.get(i), Arrays.copyOfRange(buf, e[2], e[2] + e[3]));
+        }
+        maxVersion = Math.max(maxVersion, txnVersion);
+        applied++;
+        txn.clear();
+        txnExpiry.clear();
+        txnVersion = -1;
+        validEnd = c.end;
+      } else if ((c.meta & EntryMeta.TXN) != 0) {
+        if (c.keyLength == 0 || (txnVersion >= 0 && c.version != txnVersion)) {
+          problem = "transaction entry with version " + c.version + " inside transaction "
+              + txnVersion;
+          break;
+        }
+        txnVersion = c.version;
+        txn.add(new int[] {c.keyOffset, c.keyLength, c.valueOffset, c.valueLength,
+            c.meta & ~EntryMeta.TXN, c.userMeta});
+        txnExpiry.add(c.expiresAt);
+      } else {
+        if (txnVersion >= 0 || c.keyLength == 0) {
+          problem = "lone entry inside an open transaction";
+          break;
+        }
+        sink.apply(Arrays.copyOfRange(buf, c.keyOffset, c.keyOffset + c.keyLength), c.version,
+            c.meta, c.userMeta, c.expiresAt,
+            Arrays.copyOfRange(buf, c.valueOffset, c.valueOffset + c.valueLength));
+        maxVersion = Math.max(maxVersion, c.version);
+        applied++;
+        validEnd = c.end;
+      }
+      pos = c.end;
+    }
+    if (pos < limit || validEnd < limit) {
+      int bad = pos < limit ? pos : validEnd;
+      String detail = problem != null ? problem : "transaction without its commit marker";
+      if (!newest) {
+        throw new CorruptionException(name, bad, detail + " in a sealed WAL");
+      }
+      long syncedBeyond = syncMarkBeyond(buf, bad + 1, c);
+      if (syncedBeyond > bad) {
+        throw new CorruptionException(name, bad, detail + "; a later sync mark shows the file"
+            + " was synced up to offset " + syncedBeyond);
+      }
+      LOG.log(System.Logger.Level.WARNING, "{0}: torn tail at offset {1} ({2}); dropping {3}"
+          + " bytes that were never synced", name, bad, detail, limit - validEnd);
+    }
+    return new Result(validEnd, limit, maxVersion, applied, false);
+  }
+
+  /** The largest offset recorded by a valid sync mark found at or after {@code from}, or -1. */
+  private static long syncMarkBeyond(byte[] buf, int from, WalFormat.Cursor c) {
+    long best = -1;
+    for (int p = from; p + WalFormat.MARKER_LENGTH <= buf.length; p++) {
+      if (buf[p] == WalFormat.SYNC_MARK && buf[p + 1] == 0 && buf[p + 2] == 0
+          && buf[p + 3] == 0 && buf[p + 4] == 0 && c.decode(buf, p, buf.length)
+          && c.meta == WalFormat.SYNC_MARK) {
+        best = Math.max(best, c.version);
+      }
+    }
+    return best;
+  }
+}

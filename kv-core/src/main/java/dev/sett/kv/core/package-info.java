@@ -1,0 +1,12 @@
+/**
+ * The engine behind {@link dev.sett.kv.Db}. Internal: nothing here is exported; applications
+ * reach it through {@code Db.open} and the {@code core} {@link dev.sett.kv.spi.EngineProvider}.
+ *
+ * <p>Map: {@link dev.sett.kv.core.SettDb} runs the open and close sequences and owns the state;
+ * {@link dev.sett.kv.core.WritePipeline} is the single-writer group-commit path;
+ * {@link dev.sett.kv.core.WalWriter} and {@link dev.sett.kv.core.WalReplayer} write and replay
+ * the {@code .mem} files; {@link dev.sett.kv.core.Oracle} hands out timestamps and detects
+ * conflicts; {@link dev.sett.kv.core.Transaction}, {@link dev.sett.kv.core.DbIterator} and
+ * {@link dev.sett.kv.core.BatchWriter} implement the public API.
+ */
+package dev.sett.kv.core;

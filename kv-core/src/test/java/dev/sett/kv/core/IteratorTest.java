@@ -1,0 +1,184 @@
+package dev.sett.kv.core;
+
+import static dev.sett.kv.core.Bytes.b;
+import static dev.sett.kv.core.Bytes.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sett.kv.Db;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.Item;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.Options;
+import dev.sett.kv.Txn;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Iteration over a snapshot: order, versions, tombstones, prefixes, seeks, reverse, a transaction's
+ * own writes. The data set is Badger's iteration edge case: c@1; a@2, c@2; b@3; b@4 deleted, c@4
+ * deleted.
+ */
+class IteratorTest {
+
+  private static List<String> collect(Txn txn, IteratorOptions o, byte[] seek) {
+    List<String> out = new ArrayList<>();
+    try (KvIterator it = txn.newIterator(o)) {
+      if (seek == null) {
+        it.rewind();
+      } else {
+        it.seek(seek);
+      }
+      for (; it.valid(); it.next()) {
+        Item i = it.item();
+        out.add(s(i.key()) + "@" + i.version() + (i.isDeletedOrExpired() ? "x" : "")
+            + "=" + s(i.value()));
+      }
+    }
+    return out;
+  }
+
+  private static Db badgerEdgeCase() {
+    Db db = Db.open(Options.inMemory().build());
+    db.update(t -> t.set(b("c"), b("c1")));
+    db.update(t -> {
+      t.set(b("a"), b("a2"));
+      t.set(b("c"), b("c2"));
+    });
+    db.update(t -> t.set(b("b"), b("b3")));
+    db.update(t -> {
+      t.delete(b("b"));
+      t.delete(b("c"));
+    });
+    return db;
+  }
+
+  @Test
+  void forwardAndReverse_atEveryReadTimestamp() {
+    try (Db db = badgerEdgeCase()) {
+      IteratorOptions fwd = IteratorOptions.DEFAULT;
+      IteratorOptions rev = IteratorOptions.builder().reverse(true).build();
+      try (Txn txn = db.newTransaction(false)) {
+        assertEquals(4, txn.readTs());
+        assertEquals(List.of("a@2=a2"), collect(txn, fwd, null));
+        assertEquals(List.of("a@2=a2"), collect(txn, rev, null));
+      }
+      // Older snapshots through allVersions filtering by hand: every version at or below 4.
+      try (Txn txn = db.newTransaction(false)) {
+        IteratorOptions all = IteratorOptions.builder().allVersions(true).build();
+        assertEquals(List.of("a@2=a2", "b@4x=", "b@3=b3", "c@4x=", "c@2=c2", "c@1=c1"),
+            collect(txn, all, null));
+        IteratorOptions allRev = all.toBuilder().reverse(true).build();
+        assertEquals(List.of("c@1=c1", "c@2=c2", "c@4x=", "b@3=b3", "b@4x=", "a@2=a2"),
+            collect(txn, allRev, null));
+        assertEquals(List.of("b@4x=", "b@3=b3", "c@4x="),
+            collect(txn, IteratorOptions.builder().sinceTs(2).allVersions(true).build(), null));
+        assertEquals(List.of(), collect(txn, IteratorOptions.builder().sinceTs(2).build(), null));
+      }
+    }
+  }
+
+  @Test
+  void snapshotsAtOlderTimestamps_seeOlderStates() {
+    Db db = Db.open(Options.inMemory().build());
+    try (db) {
+      db.update(t -> t.set(b("c"), b("c1")));
+      Txn at1 = db.newTransaction(false);
+      db.update(t -> {
+        t.set(b("a"), b("a2"));
+        t.set(b("c"), b("c2"));
+      });
+      Txn at2 = db.newTransaction(false);
+      db.update(t -> t.set(b("b"), b("b3")));
+      Txn at3 = db.newTransaction(false);
+      db.update(t -> {
+        t.delete(b("b"));
+        t.delete(b("c"));
+      });
+      IteratorOptions rev = IteratorOptions.builder().reverse(true).build();
+      assertEquals(List.of("c@1=c1"), collect(at1, IteratorOptions.DEFAULT, null));
+      assertEquals(List.of("a@2=a2", "c@2=c2"), collect(at2, IteratorOptions.DEFAULT, null));
+      assertEquals(List.of("c@2=c2", "a@2=a2"), collect(at2, rev, null));
+      assertEquals(List.of("a@2=a2", "b@3=b3", "c@2=c2"),
+          collect(at3, IteratorOptions.DEFAULT, null));
+      assertEquals(List.of("c@2=c2", "b@3=b3", "a@2=a2"), collect(at3, rev, null));
+      at1.close();
+      at2.close();
+      at3.close();
+    }
+  }
+
+  @Test
+  void prefixAndSeek_forwardAndReverse() {
+    try (Db db = Db.open(Options.inMemory().build())) {
+      db.update(t -> {
+        for (String k : List.of("a", "ab", "abc", "abd", "ac", "b", "bz")) {
+          t.set(b(k), b(k.toUpperCase()));
+        }
+      });
+      try (Txn txn = db.newTransaction(false)) {
+        IteratorOptions p = IteratorOptions.builder().prefix(b("ab")).build();
+        assertEquals(List.of("ab@1=AB", "abc@1=ABC", "abd@1=ABD"), collect(txn, p, null));
+        IteratorOptions pr = p.toBuilder().reverse(true).build();
+        assertEquals(List.of("abd@1=ABD", "abc@1=ABC", "ab@1=AB"), collect(txn, pr, null));
+        assertEquals(List.of("abd@1=ABD", "ac@1=AC", "b@1=B", "bz@1=BZ"),
+            collect(txn, IteratorOptions.DEFAULT, b("abcz")));
+        IteratorOptions rev = IteratorOptions.builder().reverse(true).build();
+        assertEquals(List.of("abc@1=ABC", "ab@1=AB", "a@1=A"), collect(txn, rev, b("abcz")));
+        assertEquals(List.of("abc@1=ABC", "ab@1=AB"), collect(txn, pr, b("abc")));
+        assertEquals(List.of(), collect(txn, IteratorOptions.DEFAULT, b("c")));
+        try (KvIterator it = txn.newIterator(IteratorOptions.DEFAULT)) {
+          it.seek(b("ab"));
+          assertTrue(it.validForPrefix(b("a")));
+          assertFalse(it.validForPrefix(b("b")));
+        }
+      }
+    }
+  }
+
+  @Test
+  void iterator_mergesTheTransactionsOwnWrites_asOfItsCreation() {
+    try (Db db = Db.open(Options.inMemory().build())) {
+      db.update(t -> {
+        t.set(b("a"), b("1"));
+        t.set(b("b"), b("1"));
+        t.set(b("c"), b("1"));
+      });
+      try (Txn txn = db.newTransaction(true)) {
+        txn.set(b("b"), b("2"));
+        txn.delete(b("c"));
+        txn.set(b("d"), b("2"));
+        KvIterator it = txn.newIterator(IteratorOptions.DEFAULT);
+        txn.set(b("e"), b("later"));
+        List<String> seen = new ArrayList<>();
+        for (it.rewind(); it.valid(); it.next()) {
+          seen.add(s(it.item().key()) + "=" + s(it.item().value()));
+        }
+        it.close();
+        assertEquals(List.of("a=1", "b=2", "d=2"), seen);
+        assertEquals(List.of("e@1=later", "d@1=2", "b@1=2", "a@1=1"),
+            collect(txn, IteratorOptions.builder().reverse(true).build(), null));
+      }
+    }
+  }
+
+  @Test
+  void keyIterator_visitsEveryVersionOfOneKey() {
+    try (Db db = Db.open(Options.inMemory().build())) {
+      db.update(t -> t.set(b("k"), b("1")));
+      db.update(t -> t.set(b("kk"), b("x")));
+      db.update(t -> t.set(b("k"), b("2")));
+      db.update(t -> t.delete(b("k")));
+      try (Txn txn = db.newTransaction(false);
+          KvIterator it = txn.newKeyIterator(b("k"), IteratorOptions.DEFAULT)) {
+        List<Long> versions = new ArrayList<>();
+        for (it.rewind(); it.valid(); it.next()) {
+          versions.add(it.item().version());
+        }
+        assertEquals(List.of(4L, 3L, 1L), versions);
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sett.kv.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.sett.kv.Db;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.Item;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.Options;
+import dev.sett.kv.Txn;
+import dev.sett.kv.testkit.TestSeeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A long random sequence of set, delete, get, iterate (both directions, with prefixes) and
+ * reopen, with small memtables so that they rotate constantly, checked against a {@link TreeMap}
+ * model at every step.
+ */
+class ModelTest {
+  @org.junit.jupiter.api.io.TempDir Path dir;
+
+  private static byte[] key(Random r) {
+    // A small key space with shared prefixes makes overwrites, deletes and prefix scans meet.
+    int n = r.nextInt(300);
+    return String.format("k%02d/%d", n % 40, n).getBytes();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"skiplist", "concurrent-skiplist"})
+  void randomOperations_agreeWithATreeMap(String memTable, TestInfo info) {
+    long seed = TestSeeds.seed(info);
+    Random r = new Random(seed);
+    Options o = Options.builder(dir).memTable(memTable).memTableSize(64 << 10)
+        .numMemtables(64).build();
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    Db db = Db.open(o);
+    try {
+      for (int step = 0; step < 4000; step++) {
+        int op = r.nextInt(100);
+        String at = "seed " + TestSeeds.format(seed) + " step " + step;
+        if (op < 45) {
+          int n = 1 + r.nextInt(5);
+          List<byte[]> ks = new ArrayList<>();
+          List<byte[]> vs = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            ks.add(key(r));
+            byte[] v = new byte[r.nextInt(200)];
+            r.nextBytes(v);
+            vs.add(v);
+          }
+          db.update(t -> {
+            for (int i = 0; i < n; i++) {
+              t.set(ks.get(i), vs.get(i));
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            model.put(ks.get(i), vs.get(i));
+          }
+        } else if (op < 60) {
+          byte[] k = key(r);
+          db.update(t -> t.delete(k));
+          model.remove(k);
+        } else if (op < 85) {
+          byte[] k = key(r);
+          byte[] got = db.view(t -> {
+            Item i = t.get(k);
+            return i == null ? null : i.value();
+          });
+          byte[] want = model.get(k);
+          if (want == null) {
+            assertNull(got, at);
+          } else {
+            assertArrayEquals(want, got, at);
+          }
+        } else if (op < 98) {
+          boolean reverse = r.nextBoolean();
+          byte[] prefix = r.nextBoolean() ? new byte[0]
+              : String.format("k%02d/", r.nextInt(40)).getBytes();
+          List<String> want = new ArrayList<>();
+          Iterable<Map.Entry<byte[], byte[]>> es = reverse
+              ? model.descendingMap().entrySet() : model.entrySet();
+          for (Map.Entry<byte[], byte[]> e : es) {
+            if (dev.sett.kv.internal.Keys.hasPrefix(e.getKey(), prefix)) {
+              want.add(new String(e.getKey()) + "=" + Arrays.hashCode(e.getValue()));
+            }
+          }
+          List<String> got = new ArrayList<>();
+          try (Txn t = db.newTransaction(false);
+              KvIterator it = t.newIterator(IteratorOptions.builder().prefix(prefix)
+                  .reverse(reverse).build())) {
+            for (it.rewind(); it.valid(); it.next()) {
+              got.add(new String(it.item().key()) + "=" + Arrays.hashCode(it.item().value()));
+            }
+          }
+          assertEquals(want, got, at + (reverse ? " reverse" : " forward"));
+        } else {
+          db.close();
+          db = Db.open(o);
+        }
+      }
+    } finally {
+      db.close();
+    }
+  }
+}
