@@ -45,9 +45,9 @@ public final class VarInts {
    * @param buf the source
    * @param pos where the varint starts
    * @param limit the end of the readable bytes
-   * @return the value and the position after it, packed as {@code result[0]}, {@code result[1]}
-   *     in {@code out}; returns {@code -1} if the bytes end first or the encoding is too long
-   * @param out a two-element array receiving {value, nextPosition}
+   * @param out receives {@code {value, positionAfter}}
+   * @return the position after the varint, or {@code -1} if the bytes end first or the encoding
+   *     is longer than ten bytes or overflows 64 bits
    */
   public static int get(byte[] buf, int pos, int limit, long[] out) {
     long v = 0;

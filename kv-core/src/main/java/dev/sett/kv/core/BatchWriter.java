@@ -2,7 +2,6 @@ package dev.sett.kv.core;
 
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.Entry;
-import dev.sett.kv.KvException;
 import dev.sett.kv.TxnTooBigException;
 import dev.sett.kv.WriteBatch;
 import java.util.ArrayDeque;
@@ -20,7 +19,7 @@ final class BatchWriter implements WriteBatch {
   private final SettDb db;
   private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
   private Transaction txn;
-  private KvException error;
+  private RuntimeException error;
   private boolean closed;
 
   BatchWriter(SettDb db) {

@@ -265,13 +265,14 @@ final class SettDb implements Db {
     }
   }
 
-  static KvException unwrap(CompletionException e) {
+  /** The failure behind a failed commit future, as the caller should see it. */
+  static RuntimeException unwrap(CompletionException e) {
     Throwable c = e.getCause();
-    if (c instanceof KvException k) {
-      return k;
+    if (c instanceof RuntimeException r) {
+      return r;
     }
-    if (c instanceof RuntimeException r && r instanceof IllegalStateException ise) {
-      throw ise;
+    if (c instanceof Error err) {
+      throw err;
     }
     return new KvException("commit failed: " + c, c);
   }
