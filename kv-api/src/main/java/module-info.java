@@ -15,8 +15,7 @@ module dev.sett.kv {
       dev.sett.kv.vlog,
       dev.sett.kv.levels,
       dev.sett.kv.core,
-      dev.sett.kv.testkit,
-      dev.sett.kv.cli;
+      dev.sett.kv.testkit;
 
   uses dev.sett.kv.spi.EngineProvider;
   uses dev.sett.kv.spi.MemTableFactory;

@@ -80,7 +80,7 @@ class ModuleDescriptorTest {
           "exports dev.sett.kv",
           "exports dev.sett.kv.spi",
           "exports dev.sett.kv.io",
-          "exports dev.sett.kv.internal to dev.sett.kv.cli, dev.sett.kv.core, dev.sett.kv.levels,"
+          "exports dev.sett.kv.internal to dev.sett.kv.core, dev.sett.kv.levels,"
               + " dev.sett.kv.skiplist, dev.sett.kv.table, dev.sett.kv.testkit, dev.sett.kv.vlog",
           "uses dev.sett.kv.spi.EngineProvider",
           "uses dev.sett.kv.spi.MemTableFactory",
