@@ -225,6 +225,11 @@ final class SettDb implements Db {
     return pipeline.memTables();
   }
 
+  /** The write path, for tests that check its statistics. */
+  WritePipeline pipelineForTests() {
+    return pipeline;
+  }
+
   /** The newest version of {@code key} at or below {@code readTs}, tombstones included. */
   StoredValue find(byte[] key, long readTs) {
     StoredValue best = null;

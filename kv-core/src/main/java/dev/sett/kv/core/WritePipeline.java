@@ -63,6 +63,8 @@ final class WritePipeline {
   private WalWriter wal; // owned by the leader
   private long nextWalId; // owned by the leader
   private long stallNanos; // owned by the leader
+  private volatile long segmentsWritten; // written by the leader only
+  private volatile long requestsWritten; // written by the leader only
   private boolean stallLogged; // owned by the leader
 
   WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
@@ -189,6 +191,8 @@ final class WritePipeline {
       }
     }
     oracle.applied(group.get(to - 1).commitTs);
+    segmentsWritten++; // single writer: the leader; volatile for readers of the statistics
+    requestsWritten += to - from;
     for (int i = from; i < to; i++) {
       group.get(i).done.complete(null);
     }
@@ -246,6 +250,16 @@ final class WritePipeline {
       stallLock.unlock();
       stallNanos += System.nanoTime() - t0;
     }
+  }
+
+  /** WAL writes (each with at most one fsync) so far; fewer than commits when groups form. */
+  long segmentsWritten() {
+    return segmentsWritten;
+  }
+
+  /** Commits written so far. */
+  long requestsWritten() {
+    return requestsWritten;
   }
 
   /** Total time writes waited for memtable space. */

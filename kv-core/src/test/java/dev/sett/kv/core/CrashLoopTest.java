@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a child JVM that commits transactions with SIGKILL at a random moment, many times, and
  * checks after each kill that the database opens, every acknowledged transaction is present and
  * no transaction is half present. The kill point is chosen by a count of acknowledgements (an
- * event), not by time. Cycles: {@code -Dsett.crash.cycles} (12 by default, 500 with -Pstress).
+ * event), not by time. Cycles: {@code -Dsett.crash.cycles} (40 by default, 500 with -Pstress).
  */
 class CrashLoopTest {
   @TempDir Path root;
@@ -49,7 +49,7 @@ class CrashLoopTest {
   private void run(TestInfo info, boolean sync) throws Exception {
     long seed = TestSeeds.seed(info);
     Random r = new Random(seed);
-    int cycles = Integer.getInteger("sett.crash.cycles", 12);
+    int cycles = Integer.getInteger("sett.crash.cycles", 40);
     Path dir = null;
     long[] lastAcked = new long[CrashChild.SLOTS];
     long nextId = 0;

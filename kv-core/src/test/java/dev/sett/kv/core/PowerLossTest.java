@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInfo;
  * Power loss with {@link FaultyStorage#crash(long)}: unsynced bytes are dropped, cut, zeroed or
  * bit-flipped, unsynced creations and renames forgotten. With {@code syncWrites} no acknowledged
  * transaction is lost; without it the survivors are a prefix of the commits. The database always
- * opens and no transaction is half present. Seeds: {@code -Dsett.powerloss.seeds} (20 by
+ * opens and no transaction is half present. Seeds: {@code -Dsett.powerloss.seeds} (50 by
  * default).
  */
 class PowerLossTest {
@@ -32,7 +32,7 @@ class PowerLossTest {
   @Test
   void syncWrites_nothingAcknowledgedIsLost(TestInfo info) throws Exception {
     long base = TestSeeds.seed(info);
-    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 20); i++) {
+    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 50); i++) {
       cycle(base + i, true, 2);
     }
   }
@@ -40,7 +40,7 @@ class PowerLossTest {
   @Test
   void withoutSyncWrites_aPrefixOfTheCommitsSurvives(TestInfo info) throws Exception {
     long base = TestSeeds.seed(info);
-    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 20); i++) {
+    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 50); i++) {
       cycle(base + i, false, 1);
     }
   }

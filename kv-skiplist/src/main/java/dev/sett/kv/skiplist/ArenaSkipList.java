@@ -6,6 +6,7 @@ import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.StoredValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
@@ -14,13 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The default memtable: a lock-free skiplist whose nodes, keys and values all live in one
- * preallocated {@code byte[]} arena, after Badger's {@code skl} package (itself after RocksDB's
- * inline skiplist). Provider {@value ArenaSkipListFactory#NAME}.
+ * preallocated off-heap arena (a direct {@link ByteBuffer}), after Badger's {@code skl} package
+ * (itself after RocksDB's inline skiplist). Provider {@value ArenaSkipListFactory#NAME}.
  *
  * <p>A memtable holds millions of small entries for a few seconds and is then dropped whole, so
- * one array addressed by {@code int} offsets beats millions of objects: the garbage collector
- * sees a single object, nodes cost a few dozen bytes instead of several headers and references,
- * and the memory bound is exact, since the arena is the memory.
+ * one buffer addressed by {@code int} offsets beats millions of objects: the garbage collector
+ * sees a single object and never scans the entries, nodes cost a few dozen bytes instead of
+ * several headers and references, and the memory bound is exact, since the arena is the memory.
+ * The arena is direct memory rather than a {@code byte[]} because JDK 22 and later refuse the
+ * atomic access modes (CAS, acquire, release) on views of heap byte arrays.
  *
  * <h2>Implementation notes</h2>
  *
@@ -136,15 +139,26 @@ public final class ArenaSkipList implements MemTable {
   /** A tower grows one level while a random unsigned int is below this: p = 1/3. */
   private static final int HEIGHT_INCREASE = (int) (0xFFFF_FFFFL / 3);
 
-  /** Aligned views of the arena; only aligned offsets may use the atomic modes. */
+  /**
+   * Views of the arena; only aligned offsets may use the atomic modes. The arena is a direct
+   * buffer because from JDK 22 on, views of a heap {@code byte[]} support plain access only (the
+   * JVM no longer promises their alignment), while views of direct memory keep the atomic modes.
+   */
   private static final VarHandle INT =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
   private static final VarHandle LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private static final VarHandle SHORT =
-      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+      MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.nativeOrder());
+
+  /** Big-endian 8-byte reads for key comparison: unsigned long order is byte order. */
+  private static final VarHandle ARENA_BE_LONG =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private static final VarHandle KEY_BE_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private static final VarHandle ALLOCATED;
   private static final VarHandle LIST_HEIGHT;
@@ -170,7 +184,7 @@ public final class ArenaSkipList implements MemTable {
   private static final ThreadLocal<int[]> SPLICE =
       ThreadLocal.withInitial(() -> new int[2 * MAX_HEIGHT]);
 
-  private final byte[] arena;
+  private final ByteBuffer arena;
   private final int capacity;
 
   /** Bump pointer: the first free offset. Read volatile, advanced by CAS in {@link #allocate}. */
@@ -195,11 +209,11 @@ public final class ArenaSkipList implements MemTable {
           + "; allowed: " + MIN_CAPACITY + " to " + MAX_CAPACITY);
     }
     this.capacity = (int) capacityBytes;
-    this.arena = new byte[capacity];
+    this.arena = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
     // Head: empty key, full tower of NIL links, never compared. The arena is published through the
     // final field, so these plain stores are visible to any thread that sees this object.
     INT.set(arena, HEAD + KEY_OFFSET, HEAD + MAX_NODE);
-    arena[HEAD + HEIGHT] = (byte) MAX_HEIGHT;
+    arena.put(HEAD + HEIGHT, (byte) MAX_HEIGHT);
     this.allocated = HEAD + MAX_NODE;
     this.listHeight = 1;
   }
@@ -244,14 +258,14 @@ public final class ArenaSkipList implements MemTable {
     }
     final int keyOffset = x + TOWER + 4 * height;
     final int region = keyOffset + keyLength;
-    System.arraycopy(key, 0, arena, keyOffset, keyLength);
+    arena.put(keyOffset, key, 0, keyLength);
     writeValueRegion(region, meta, userMeta, expiresAt, value);
     final long word = valueWord(region, value.length);
     LONG.set(arena, x + VALUE_WORD, word);
     LONG.set(arena, x + VERSION, version);
     INT.set(arena, x + KEY_OFFSET, keyOffset);
     SHORT.set(arena, x + KEY_LENGTH, (short) keyLength);
-    arena[x + HEIGHT] = (byte) height;
+    arena.put(x + HEIGHT, (byte) height);
 
     raiseListHeight(height);
 
@@ -370,11 +384,11 @@ public final class ArenaSkipList implements MemTable {
 
   private void writeValueRegion(int region, byte meta, byte userMeta, long expiresAt,
       byte[] value) {
-    arena[region + META] = meta;
-    arena[region + USER_META] = userMeta;
+    arena.put(region + META, meta);
+    arena.put(region + USER_META, userMeta);
     // Plain mode: the region is unaligned when it follows a key, and it is published later.
     LONG.set(arena, region + EXPIRES_AT, expiresAt);
-    System.arraycopy(value, 0, arena, region + VALUE_HEADER, value.length);
+    arena.put(region + VALUE_HEADER, value, 0, value.length);
   }
 
   /**
@@ -545,8 +559,7 @@ public final class ArenaSkipList implements MemTable {
    */
   private int compareToNode(byte[] key, int keyOff, int keyLen, long version, int x) {
     int nodeKey = keyOffset(x);
-    int c = Arrays.compareUnsigned(key, keyOff, keyOff + keyLen, arena, nodeKey,
-        nodeKey + keyLength(x));
+    int c = compareKeys(key, keyOff, keyLen, nodeKey, keyLength(x));
     if (c != 0) {
       return c;
     }
@@ -554,14 +567,42 @@ public final class ArenaSkipList implements MemTable {
     return Long.compareUnsigned(nodeVersion(x), version);
   }
 
+  /**
+   * Compares {@code key[keyOff, keyOff + keyLen)} with the arena bytes {@code [nodeKey, nodeKey +
+   * nodeLen)} as unsigned byte strings, eight bytes at a time (big-endian longs compare like their
+   * bytes), without allocating.
+   */
+  private int compareKeys(byte[] key, int keyOff, int keyLen, int nodeKey, int nodeLen) {
+    int n = Math.min(keyLen, nodeLen);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long a = (long) KEY_BE_LONG.get(key, keyOff + i);
+      long b = (long) ARENA_BE_LONG.get(arena, nodeKey + i);
+      if (a != b) {
+        return Long.compareUnsigned(a, b);
+      }
+    }
+    for (; i < n; i++) {
+      int a = key[keyOff + i] & 0xFF;
+      int b = arena.get(nodeKey + i) & 0xFF;
+      if (a != b) {
+        return a - b;
+      }
+    }
+    return keyLen - nodeLen;
+  }
+
   private boolean keyEquals(int x, byte[] key) {
     int nodeKey = keyOffset(x);
-    return Arrays.equals(arena, nodeKey, nodeKey + keyLength(x), key, 0, key.length);
+    return keyLength(x) == key.length
+        && compareKeys(key, 0, key.length, nodeKey, key.length) == 0;
   }
 
   private byte[] copyKey(int x) {
     int nodeKey = keyOffset(x);
-    return Arrays.copyOfRange(arena, nodeKey, nodeKey + keyLength(x));
+    byte[] k = new byte[keyLength(x)];
+    arena.get(nodeKey, k, 0, k.length);
+    return k;
   }
 
   private StoredValue readValue(int x) {
@@ -572,8 +613,9 @@ public final class ArenaSkipList implements MemTable {
     // region, which nobody writes again.
     long expiresAt = (long) LONG.get(arena, region + EXPIRES_AT);
     int start = region + VALUE_HEADER;
-    byte[] value = Arrays.copyOfRange(arena, start, start + length);
-    return new StoredValue(nodeVersion(x), arena[region + META], arena[region + USER_META],
+    byte[] value = new byte[length];
+    arena.get(start, value, 0, length);
+    return new StoredValue(nodeVersion(x), arena.get(region + META), arena.get(region + USER_META),
         expiresAt, value);
   }
 
@@ -691,7 +733,8 @@ public final class ArenaSkipList implements MemTable {
     @Override
     public void prev() {
       int cur = current();
-      x = findLess(arena, keyOffset(cur), keyLength(cur), nodeVersion(cur), false);
+      byte[] k = copyKey(cur);
+      x = findLess(k, 0, k.length, nodeVersion(cur), false);
     }
 
     @Override
