@@ -45,6 +45,14 @@ class PowerLossTest {
     }
   }
 
+  private static String sizes(FaultyStorage storage) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String name : storage.list()) {
+      sb.append(name).append('=').append(storage.syncedLength(name).orElse(-1)).append(' ');
+    }
+    return sb.toString();
+  }
+
   private static Options options(FaultyStorage storage, boolean sync) {
     return Options.builder(java.nio.file.Path.of("unused")).storage(storage).syncWrites(sync)
         .memTableSize(64 << 10).numMemtables(64).build();
@@ -133,7 +141,8 @@ class PowerLossTest {
       if (sync) {
         for (long id : acked) {
           assertTrue(present.contains(id), where + ": acknowledged transaction " + id
-              + " lost, " + report);
+              + " lost, " + report + "; files after reopen " + sizes(storage) + "; present "
+              + present.size() + " of " + issued + " issued, " + acked.size() + " acknowledged");
         }
       } else {
         // One writer: ids are committed in order, so the survivors must be 0..k-1.
