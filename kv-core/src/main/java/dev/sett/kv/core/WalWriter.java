@@ -22,6 +22,12 @@ final class WalWriter implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private byte[] buf = new byte[64 << 10];
   private int len;
+  /**
+   * Bytes this writer has written to the file. Kept here rather than asked of the file: whether to
+   * fsync must depend on what we wrote, never on what the file reports (after a power loss a
+   * file can report fewer bytes, and skipping the fsync then would acknowledge lost data).
+   */
+  private long written;
   /** Offset up to which the file is known to be synced. */
   private long syncedUpTo;
   /** Offset recorded by the last sync mark written. */
@@ -30,6 +36,7 @@ final class WalWriter implements AutoCloseable {
   private WalWriter(WritableFile file, long id, long syncedUpTo) {
     this.file = file;
     this.id = id;
+    this.written = syncedUpTo;
     this.syncedUpTo = syncedUpTo;
     this.markedUpTo = syncedUpTo;
   }
@@ -47,7 +54,7 @@ final class WalWriter implements AutoCloseable {
       f.write(h, 0, h.length);
       f.sync();
       storage.syncDirectory();
-      return new WalWriter(f, id, f.size());
+      return new WalWriter(f, id, h.length);
     } catch (IOException | RuntimeException e) {
       f.close();
       throw e;
@@ -77,9 +84,9 @@ final class WalWriter implements AutoCloseable {
     return file.name();
   }
 
-  /** File length plus buffered bytes. */
+  /** Bytes written plus bytes buffered. */
   long size() {
-    return file.size() + len;
+    return written + len;
   }
 
   private void ensure(int more) {
@@ -116,13 +123,14 @@ final class WalWriter implements AutoCloseable {
       int n = len;
       len = 0; // a failed write leaves the buffer dropped; the database then refuses writes
       file.write(buf, 0, n);
+      written += n;
       if (buf.length > (4 << 20)) {
         buf = new byte[64 << 10]; // do not keep a huge buffer after one big transaction
       }
     }
-    if (sync && syncedUpTo < file.size()) {
+    if (sync && syncedUpTo < written) {
       file.sync();
-      syncedUpTo = file.size();
+      syncedUpTo = written;
     }
   }
 
