@@ -23,7 +23,6 @@ import java.util.NoSuchElementException;
  * skipped.
  */
 final class DbIterator implements KvIterator {
-  private final SettDb db;
   private final Transaction txn;
   private final MergingIterator merged;
   private final long readTs;
@@ -39,7 +38,6 @@ final class DbIterator implements KvIterator {
 
   DbIterator(SettDb db, Transaction txn, EntryIterator[] sources, long readTs,
       IteratorOptions options, byte[] onlyKey) {
-    this.db = db;
     this.txn = txn;
     this.merged = new MergingIterator(sources);
     this.readTs = readTs;

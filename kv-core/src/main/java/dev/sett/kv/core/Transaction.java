@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A transaction: a read timestamp, the writes buffered until commit and, for read-write
@@ -188,11 +189,11 @@ final class Transaction implements Txn {
   }
 
   /** Starts the commit without waiting for it (used by write batches). */
-  java.util.concurrent.CompletableFuture<Void> commitAsync() {
+  CompletableFuture<Void> commitAsync() {
     checkOpen();
     try {
       if (!update || pending.isEmpty()) {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(null);
       }
       return db.commitAsync(this, prepareCommit());
     } finally {
