@@ -107,6 +107,28 @@ public interface Db extends AutoCloseable {
   void sync();
 
   /**
+   * The shape of the LSM tree and the lifetime counters: tables, bytes, target and score per
+   * level, bytes written by flushes and compactions (for write amplification), stall times and
+   * cache use.
+   *
+   * @return a snapshot
+   * @throws DbClosedException if the database is closed
+   */
+  DbStats stats();
+
+  /**
+   * Compacts until all tables sit in one level, as Badger's {@code Flatten}: stops the background
+   * compactors meanwhile, then repeatedly merges the shallowest non-empty level into the next
+   * one. Useful before a backup or to drop deleted data after a bulk delete.
+   *
+   * @param workers how many threads run compactions meanwhile (at least 1)
+   * @throws IllegalArgumentException if {@code workers} is less than 1
+   * @throws DbClosedException if the database is closed
+   * @throws StorageException if a table cannot be written
+   */
+  void flatten(int workers);
+
+  /**
    * The options this database was opened with.
    *
    * @return the options
@@ -121,8 +143,10 @@ public interface Db extends AutoCloseable {
   boolean isClosed();
 
   /**
-   * Closes the database: blocks new writes, waits for the commits in flight, syncs and closes the
-   * files and releases the directory lock. Idempotent. Transactions and iterators still open throw
+   * Closes the database: blocks new writes, waits for the commits in flight, flushes every
+   * memtable to a table (so the next open replays nothing), stops the compactors (after one L0
+   * compaction if {@link Options#compactL0OnClose()}), closes the files and releases the directory
+   * lock. Idempotent. Transactions and iterators still open throw
    * {@link DbClosedException} on their next use; their {@code close()} still works.
    *
    * @throws StorageException if the final sync fails (the lock is released anyway)

@@ -1,8 +1,11 @@
 package dev.sett.kv;
 
 import dev.sett.kv.io.Storage;
+import dev.sett.kv.spi.BlockCacheFactory;
+import dev.sett.kv.spi.CompactionStrategyProvider;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
+import dev.sett.kv.spi.TableFormat;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -30,6 +33,24 @@ public final class Options {
   public static final int DEFAULT_NUM_MEMTABLES = 5;
   /** Largest key in bytes, as Badger. */
   public static final int MAX_KEY_SIZE = 65_000;
+  /** Default {@link #blockSize()}: 4 KiB, as Badger. */
+  public static final int DEFAULT_BLOCK_SIZE = 4096;
+  /** Default {@link #blockCacheSize()}: 256 MiB, as Badger. */
+  public static final long DEFAULT_BLOCK_CACHE_SIZE = 256L << 20;
+  /** Default {@link #indexCacheSize()}: 64 MiB (Badger keeps every index in memory by default). */
+  public static final long DEFAULT_INDEX_CACHE_SIZE = 64L << 20;
+  /** Default {@link #bloomFalsePositive()}: 1%, as Badger. */
+  public static final double DEFAULT_BLOOM_FALSE_POSITIVE = 0.01;
+  /** Default {@link #baseTableSize()}: 2 MiB, as Badger. */
+  public static final long DEFAULT_BASE_TABLE_SIZE = 2L << 20;
+  /** Default {@link #baseLevelSize()}: 10 MiB, as Badger. */
+  public static final long DEFAULT_BASE_LEVEL_SIZE = 10L << 20;
+  /** Default {@link #maxLevels()}: 7 (L0 to L6), as Badger. */
+  public static final int DEFAULT_MAX_LEVELS = 7;
+  /** Default {@link #numCompactors()}: 4, as Badger. */
+  public static final int DEFAULT_NUM_COMPACTORS = 4;
+  /** Default {@link #maxOpenFiles()}: 500 table files open at once. */
+  public static final int DEFAULT_MAX_OPEN_FILES = 500;
 
   private final Path dir;
   private final boolean inMemory;
@@ -41,6 +62,28 @@ public final class Options {
   private final InstantSource clock;
   private final String memTable;
   private final MemTableFactory memTableFactory;
+  private final int blockSize;
+  private final long blockCacheSize;
+  private final long indexCacheSize;
+  private final double bloomFalsePositive;
+  private final Compression compression;
+  private final long baseTableSize;
+  private final long baseLevelSize;
+  private final int levelSizeMultiplier;
+  private final int tableSizeMultiplier;
+  private final int maxLevels;
+  private final int numLevelZeroTables;
+  private final int numLevelZeroTablesStall;
+  private final int numCompactors;
+  private final boolean compactL0OnClose;
+  private final int numVersionsToKeep;
+  private final int maxOpenFiles;
+  private final String tableFormat;
+  private final TableFormat tableFormatProvider;
+  private final String blockCache;
+  private final BlockCacheFactory blockCacheFactory;
+  private final String compactionStrategy;
+  private final CompactionStrategyProvider compactionStrategyProvider;
 
   private Options(Builder b) {
     this.dir = b.dir;
@@ -53,6 +96,28 @@ public final class Options {
     this.clock = b.clock;
     this.memTable = b.memTable;
     this.memTableFactory = b.memTableFactory;
+    this.blockSize = b.blockSize;
+    this.blockCacheSize = b.blockCacheSize;
+    this.indexCacheSize = b.indexCacheSize;
+    this.bloomFalsePositive = b.bloomFalsePositive;
+    this.compression = b.compression;
+    this.baseTableSize = b.baseTableSize;
+    this.baseLevelSize = b.baseLevelSize;
+    this.levelSizeMultiplier = b.levelSizeMultiplier;
+    this.tableSizeMultiplier = b.tableSizeMultiplier;
+    this.maxLevels = b.maxLevels;
+    this.numLevelZeroTables = b.numLevelZeroTables;
+    this.numLevelZeroTablesStall = b.numLevelZeroTablesStall;
+    this.numCompactors = b.numCompactors;
+    this.compactL0OnClose = b.compactL0OnClose;
+    this.numVersionsToKeep = b.numVersionsToKeep;
+    this.maxOpenFiles = b.maxOpenFiles;
+    this.tableFormat = b.tableFormat;
+    this.tableFormatProvider = b.tableFormatProvider;
+    this.blockCache = b.blockCache;
+    this.blockCacheFactory = b.blockCacheFactory;
+    this.compactionStrategy = b.compactionStrategy;
+    this.compactionStrategyProvider = b.compactionStrategyProvider;
   }
 
   /**
@@ -176,6 +241,211 @@ public final class Options {
   }
 
   /**
+   * The target uncompressed size of a table block.
+   *
+   * @return bytes, default {@value #DEFAULT_BLOCK_SIZE}
+   */
+  public int blockSize() {
+    return blockSize;
+  }
+
+  /**
+   * The budget of the cache of decompressed table blocks; 0 caches nothing.
+   *
+   * @return bytes, default {@value #DEFAULT_BLOCK_CACHE_SIZE}
+   */
+  public long blockCacheSize() {
+    return blockCacheSize;
+  }
+
+  /**
+   * The budget of the cache of table indexes and bloom filters, separate from the block cache, so
+   * memory stays bounded however many tables exist. Badger keeps every index in memory; we bound
+   * it. 0 caches nothing (every lookup reads the index from the file).
+   *
+   * @return bytes, default {@value #DEFAULT_INDEX_CACHE_SIZE}
+   */
+  public long indexCacheSize() {
+    return indexCacheSize;
+  }
+
+  /**
+   * The target false-positive rate of each table's bloom filter; 0 writes no bloom filter.
+   *
+   * @return the rate, default {@value #DEFAULT_BLOOM_FALSE_POSITIVE}
+   */
+  public double bloomFalsePositive() {
+    return bloomFalsePositive;
+  }
+
+  /**
+   * How blocks of new tables are compressed.
+   *
+   * @return the compression, {@link Compression#LZ4} by default
+   */
+  public Compression compression() {
+    return compression;
+  }
+
+  /**
+   * The target size of a table at the base level and above; each level below the base multiplies
+   * it by {@link #tableSizeMultiplier()}. (L0 tables are as large as a memtable.)
+   *
+   * @return bytes, default {@value #DEFAULT_BASE_TABLE_SIZE}
+   */
+  public long baseTableSize() {
+    return baseTableSize;
+  }
+
+  /**
+   * The smallest target size of a level: the level L0 compacts into (the base level) is the
+   * deepest whose target is at most this.
+   *
+   * @return bytes, default {@value #DEFAULT_BASE_LEVEL_SIZE}
+   */
+  public long baseLevelSize() {
+    return baseLevelSize;
+  }
+
+  /**
+   * The ratio between the target sizes of adjacent levels.
+   *
+   * @return the ratio, default 10
+   */
+  public int levelSizeMultiplier() {
+    return levelSizeMultiplier;
+  }
+
+  /**
+   * The ratio between the table sizes of adjacent levels below the base level.
+   *
+   * @return the ratio, default 2
+   */
+  public int tableSizeMultiplier() {
+    return tableSizeMultiplier;
+  }
+
+  /**
+   * The number of levels, L0 included.
+   *
+   * @return the count, default {@value #DEFAULT_MAX_LEVELS}
+   */
+  public int maxLevels() {
+    return maxLevels;
+  }
+
+  /**
+   * The number of L0 tables at which L0 is compacted (its score reaches 1).
+   *
+   * @return the count, default 5
+   */
+  public int numLevelZeroTables() {
+    return numLevelZeroTables;
+  }
+
+  /**
+   * The number of L0 tables at which flushing stops until compaction catches up; writes slow down
+   * gradually on the way there and stop when every memtable is full.
+   *
+   * @return the count, default 15
+   */
+  public int numLevelZeroTablesStall() {
+    return numLevelZeroTablesStall;
+  }
+
+  /**
+   * The number of compaction threads; 0 turns compaction off (tables pile up in L0 until
+   * flushing stalls).
+   *
+   * @return the count, default {@value #DEFAULT_NUM_COMPACTORS}
+   */
+  public int numCompactors() {
+    return numCompactors;
+  }
+
+  /**
+   * Whether {@link Db#close()} compacts L0 into the levels below once after flushing.
+   *
+   * @return {@code false} by default
+   */
+  public boolean compactL0OnClose() {
+    return compactL0OnClose;
+  }
+
+  /**
+   * How many versions of a key compaction keeps at or below the oldest read timestamp in use.
+   *
+   * @return the count, default 1
+   */
+  public int numVersionsToKeep() {
+    return numVersionsToKeep;
+  }
+
+  /**
+   * How many table files may be open at once; the least recently read idle ones are closed and
+   * reopened on demand.
+   *
+   * @return the count, default {@value #DEFAULT_MAX_OPEN_FILES}
+   */
+  public int maxOpenFiles() {
+    return maxOpenFiles;
+  }
+
+  /**
+   * The name of the table format for new tables.
+   *
+   * @return the name, or {@code null} for the registry's default ({@code sst-v1})
+   */
+  public String tableFormat() {
+    return tableFormat;
+  }
+
+  /**
+   * A table format instance that bypasses the registry.
+   *
+   * @return the instance, or {@code null}
+   */
+  public TableFormat tableFormatProvider() {
+    return tableFormatProvider;
+  }
+
+  /**
+   * The name of the block cache provider.
+   *
+   * @return the name, or {@code null} for the registry's default ({@code caffeine})
+   */
+  public String blockCache() {
+    return blockCache;
+  }
+
+  /**
+   * A block cache provider instance that bypasses the registry.
+   *
+   * @return the instance, or {@code null}
+   */
+  public BlockCacheFactory blockCacheFactory() {
+    return blockCacheFactory;
+  }
+
+  /**
+   * The name of the compaction strategy.
+   *
+   * @return the name, or {@code null} for the registry's default ({@code leveled})
+   */
+  public String compactionStrategy() {
+    return compactionStrategy;
+  }
+
+  /**
+   * A compaction strategy provider instance that bypasses the registry.
+   *
+   * @return the instance, or {@code null}
+   */
+  public CompactionStrategyProvider compactionStrategyProvider() {
+    return compactionStrategyProvider;
+  }
+
+  /**
    * The most bytes one commit may carry (15% of {@link #memTableSize()}, as Badger), counting each
    * entry as key + value + {@link MemTable#MAX_ENTRY_OVERHEAD}.
    *
@@ -222,6 +492,28 @@ public final class Options {
     b.clock = clock;
     b.memTable = memTable;
     b.memTableFactory = memTableFactory;
+    b.blockSize = blockSize;
+    b.blockCacheSize = blockCacheSize;
+    b.indexCacheSize = indexCacheSize;
+    b.bloomFalsePositive = bloomFalsePositive;
+    b.compression = compression;
+    b.baseTableSize = baseTableSize;
+    b.baseLevelSize = baseLevelSize;
+    b.levelSizeMultiplier = levelSizeMultiplier;
+    b.tableSizeMultiplier = tableSizeMultiplier;
+    b.maxLevels = maxLevels;
+    b.numLevelZeroTables = numLevelZeroTables;
+    b.numLevelZeroTablesStall = numLevelZeroTablesStall;
+    b.numCompactors = numCompactors;
+    b.compactL0OnClose = compactL0OnClose;
+    b.numVersionsToKeep = numVersionsToKeep;
+    b.maxOpenFiles = maxOpenFiles;
+    b.tableFormat = tableFormat;
+    b.tableFormatProvider = tableFormatProvider;
+    b.blockCache = blockCache;
+    b.blockCacheFactory = blockCacheFactory;
+    b.compactionStrategy = compactionStrategy;
+    b.compactionStrategyProvider = compactionStrategyProvider;
     return b;
   }
 
@@ -237,13 +529,36 @@ public final class Options {
         && detectConflicts == x.detectConflicts
         && Objects.equals(clock, x.clock)
         && Objects.equals(memTable, x.memTable)
-        && memTableFactory == x.memTableFactory;
+        && memTableFactory == x.memTableFactory
+        && blockSize == x.blockSize
+        && blockCacheSize == x.blockCacheSize
+        && indexCacheSize == x.indexCacheSize
+        && Double.compare(bloomFalsePositive, x.bloomFalsePositive) == 0
+        && compression == x.compression
+        && baseTableSize == x.baseTableSize
+        && baseLevelSize == x.baseLevelSize
+        && levelSizeMultiplier == x.levelSizeMultiplier
+        && tableSizeMultiplier == x.tableSizeMultiplier
+        && maxLevels == x.maxLevels
+        && numLevelZeroTables == x.numLevelZeroTables
+        && numLevelZeroTablesStall == x.numLevelZeroTablesStall
+        && numCompactors == x.numCompactors
+        && compactL0OnClose == x.compactL0OnClose
+        && numVersionsToKeep == x.numVersionsToKeep
+        && maxOpenFiles == x.maxOpenFiles
+        && Objects.equals(tableFormat, x.tableFormat)
+        && tableFormatProvider == x.tableFormatProvider
+        && Objects.equals(blockCache, x.blockCache)
+        && blockCacheFactory == x.blockCacheFactory
+        && Objects.equals(compactionStrategy, x.compactionStrategy)
+        && compactionStrategyProvider == x.compactionStrategyProvider;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
-        memTable);
+        memTable, blockSize, blockCacheSize, indexCacheSize, compression, baseTableSize,
+        baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy);
   }
 
   @Override
@@ -257,7 +572,30 @@ public final class Options {
         + ", clock=" + clock
         + ", memTable=" + (memTableFactory != null
             ? "instance:" + memTableFactory.name() : memTable == null ? "default" : memTable)
+        + ", blockSize=" + blockSize
+        + ", blockCacheSize=" + blockCacheSize
+        + ", indexCacheSize=" + indexCacheSize
+        + ", bloomFalsePositive=" + bloomFalsePositive
+        + ", compression=" + compression
+        + ", baseTableSize=" + baseTableSize
+        + ", baseLevelSize=" + baseLevelSize
+        + ", levelSizeMultiplier=" + levelSizeMultiplier
+        + ", tableSizeMultiplier=" + tableSizeMultiplier
+        + ", maxLevels=" + maxLevels
+        + ", numLevelZeroTables=" + numLevelZeroTables
+        + ", numLevelZeroTablesStall=" + numLevelZeroTablesStall
+        + ", numCompactors=" + numCompactors
+        + ", compactL0OnClose=" + compactL0OnClose
+        + ", numVersionsToKeep=" + numVersionsToKeep
+        + ", maxOpenFiles=" + maxOpenFiles
+        + ", tableFormat=" + provider(tableFormatProvider, tableFormat)
+        + ", blockCache=" + provider(blockCacheFactory, blockCache)
+        + ", compactionStrategy=" + provider(compactionStrategyProvider, compactionStrategy)
         + "]";
+  }
+
+  private static String provider(dev.sett.kv.spi.NamedProvider instance, String name) {
+    return instance != null ? "instance:" + instance.name() : name == null ? "default" : name;
   }
 
   /**
@@ -275,6 +613,28 @@ public final class Options {
     private InstantSource clock = InstantSource.system();
     private String memTable;
     private MemTableFactory memTableFactory;
+    private int blockSize = DEFAULT_BLOCK_SIZE;
+    private long blockCacheSize = DEFAULT_BLOCK_CACHE_SIZE;
+    private long indexCacheSize = DEFAULT_INDEX_CACHE_SIZE;
+    private double bloomFalsePositive = DEFAULT_BLOOM_FALSE_POSITIVE;
+    private Compression compression = Compression.LZ4;
+    private long baseTableSize = DEFAULT_BASE_TABLE_SIZE;
+    private long baseLevelSize = DEFAULT_BASE_LEVEL_SIZE;
+    private int levelSizeMultiplier = 10;
+    private int tableSizeMultiplier = 2;
+    private int maxLevels = DEFAULT_MAX_LEVELS;
+    private int numLevelZeroTables = 5;
+    private int numLevelZeroTablesStall = 15;
+    private int numCompactors = DEFAULT_NUM_COMPACTORS;
+    private boolean compactL0OnClose;
+    private int numVersionsToKeep = 1;
+    private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
+    private String tableFormat;
+    private TableFormat tableFormatProvider;
+    private String blockCache;
+    private BlockCacheFactory blockCacheFactory;
+    private String compactionStrategy;
+    private CompactionStrategyProvider compactionStrategyProvider;
 
     private Builder() {}
 
@@ -370,6 +730,251 @@ public final class Options {
     }
 
     /**
+     * Sets {@link Options#blockSize()}.
+     *
+     * @param value bytes, in [256, 1 MiB]
+     * @return this builder
+     */
+    public Builder blockSize(int value) {
+      this.blockSize = (int) checkRange("blockSize", value, 256, 1 << 20);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#blockCacheSize()}.
+     *
+     * @param value bytes, 0 for none, at most 1 TiB
+     * @return this builder
+     */
+    public Builder blockCacheSize(long value) {
+      this.blockCacheSize = checkRange("blockCacheSize", value, 0, 1L << 40);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#indexCacheSize()}.
+     *
+     * @param value bytes, 0 for none, at most 1 TiB
+     * @return this builder
+     */
+    public Builder indexCacheSize(long value) {
+      this.indexCacheSize = checkRange("indexCacheSize", value, 0, 1L << 40);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#bloomFalsePositive()}.
+     *
+     * @param value the rate, in [0, 0.5]; 0 for no bloom filters
+     * @return this builder
+     */
+    public Builder bloomFalsePositive(double value) {
+      if (!(value >= 0 && value <= 0.5)) {
+        throw new IllegalArgumentException("bloomFalsePositive must be in [0, 0.5], got " + value);
+      }
+      this.bloomFalsePositive = value;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#compression()}.
+     *
+     * @param value the compression of new tables
+     * @return this builder
+     */
+    public Builder compression(Compression value) {
+      this.compression = Objects.requireNonNull(value, "compression");
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#baseTableSize()}.
+     *
+     * @param value bytes, in [4 KiB, 1 GiB]
+     * @return this builder
+     */
+    public Builder baseTableSize(long value) {
+      this.baseTableSize = checkRange("baseTableSize", value, 4L << 10, 1L << 30);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#baseLevelSize()}.
+     *
+     * @param value bytes, in [16 KiB, 1 TiB]
+     * @return this builder
+     */
+    public Builder baseLevelSize(long value) {
+      this.baseLevelSize = checkRange("baseLevelSize", value, 16L << 10, 1L << 40);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#levelSizeMultiplier()}.
+     *
+     * @param value the ratio, in [2, 100]
+     * @return this builder
+     */
+    public Builder levelSizeMultiplier(int value) {
+      this.levelSizeMultiplier = (int) checkRange("levelSizeMultiplier", value, 2, 100);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#tableSizeMultiplier()}.
+     *
+     * @param value the ratio, in [1, 10]
+     * @return this builder
+     */
+    public Builder tableSizeMultiplier(int value) {
+      this.tableSizeMultiplier = (int) checkRange("tableSizeMultiplier", value, 1, 10);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#maxLevels()}.
+     *
+     * @param value the number of levels, in [2, 16]
+     * @return this builder
+     */
+    public Builder maxLevels(int value) {
+      this.maxLevels = (int) checkRange("maxLevels", value, 2, 16);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#numLevelZeroTables()}.
+     *
+     * @param value the count, in [1, 1000]
+     * @return this builder
+     */
+    public Builder numLevelZeroTables(int value) {
+      this.numLevelZeroTables = (int) checkRange("numLevelZeroTables", value, 1, 1000);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#numLevelZeroTablesStall()}.
+     *
+     * @param value the count, in [2, 10000]; more than {@link #numLevelZeroTables(int)}
+     * @return this builder
+     */
+    public Builder numLevelZeroTablesStall(int value) {
+      this.numLevelZeroTablesStall = (int) checkRange("numLevelZeroTablesStall", value, 2, 10_000);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#numCompactors()}.
+     *
+     * @param value the thread count, in [0, 64]
+     * @return this builder
+     */
+    public Builder numCompactors(int value) {
+      this.numCompactors = (int) checkRange("numCompactors", value, 0, 64);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#compactL0OnClose()}.
+     *
+     * @param value {@code true} to compact L0 at close
+     * @return this builder
+     */
+    public Builder compactL0OnClose(boolean value) {
+      this.compactL0OnClose = value;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#numVersionsToKeep()}.
+     *
+     * @param value the count, at least 1
+     * @return this builder
+     */
+    public Builder numVersionsToKeep(int value) {
+      this.numVersionsToKeep = (int) checkRange("numVersionsToKeep", value, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#maxOpenFiles()}.
+     *
+     * @param value the count, in [8, 1,000,000]
+     * @return this builder
+     */
+    public Builder maxOpenFiles(int value) {
+      this.maxOpenFiles = (int) checkRange("maxOpenFiles", value, 8, 1_000_000);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#tableFormat()}.
+     *
+     * @param value a table format name such as {@code sst-v1}
+     * @return this builder
+     */
+    public Builder tableFormat(String value) {
+      this.tableFormat = checkProviderName("tableFormat", value);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#tableFormatProvider()}.
+     *
+     * @param value the provider, bypassing the registry
+     * @return this builder
+     */
+    public Builder tableFormatProvider(TableFormat value) {
+      this.tableFormatProvider = Objects.requireNonNull(value, "tableFormatProvider");
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#blockCache()}.
+     *
+     * @param value a block cache name such as {@code caffeine} or {@code none}
+     * @return this builder
+     */
+    public Builder blockCache(String value) {
+      this.blockCache = checkProviderName("blockCache", value);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#blockCacheFactory()}.
+     *
+     * @param value the provider, bypassing the registry
+     * @return this builder
+     */
+    public Builder blockCacheFactory(BlockCacheFactory value) {
+      this.blockCacheFactory = Objects.requireNonNull(value, "blockCacheFactory");
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#compactionStrategy()}.
+     *
+     * @param value a strategy name such as {@code leveled} or {@code tiered}
+     * @return this builder
+     */
+    public Builder compactionStrategy(String value) {
+      this.compactionStrategy = checkProviderName("compactionStrategy", value);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#compactionStrategyProvider()}.
+     *
+     * @param value the provider, bypassing the registry
+     * @return this builder
+     */
+    public Builder compactionStrategyProvider(CompactionStrategyProvider value) {
+      this.compactionStrategyProvider = Objects.requireNonNull(value, "compactionStrategyProvider");
+      return this;
+    }
+
+    /**
      * Checks the rules between options and returns the immutable options.
      *
      * @return the options
@@ -383,6 +988,10 @@ public final class Options {
       if (inMemory && storage != null) {
         throw new IllegalArgumentException(
             "storage cannot be set for an in-memory database (it always uses memory)");
+      }
+      if (numLevelZeroTablesStall <= numLevelZeroTables) {
+        throw new IllegalArgumentException("numLevelZeroTablesStall (" + numLevelZeroTablesStall
+            + ") must be greater than numLevelZeroTables (" + numLevelZeroTables + ")");
       }
       return new Options(this);
     }

@@ -2,7 +2,7 @@ package dev.sett.kv.spi;
 
 /**
  * Creates compaction strategies. Provided by {@code kv-levels}: {@code leveled} (dynamic level
- * sizes, as Badger; default) and {@code tiered} (size-tiered), with the LSM-tree issue.
+ * sizes, as Badger; default) and {@code tiered} (size-tiered, as RocksDB's universal compaction).
  */
 public interface CompactionStrategyProvider extends NamedProvider {
 
@@ -12,8 +12,8 @@ public interface CompactionStrategyProvider extends NamedProvider {
   /**
    * Creates a strategy for one database.
    *
-   * @param maxLevels the number of levels, L0 included
+   * @param settings the level and table sizes from the database's options
    * @return the strategy
    */
-  CompactionStrategy create(int maxLevels);
+  CompactionStrategy create(CompactionStrategy.Settings settings);
 }

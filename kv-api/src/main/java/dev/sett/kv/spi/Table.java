@@ -2,11 +2,24 @@ package dev.sett.kv.spi;
 
 import java.io.IOException;
 
-/** An open, immutable SSTable. Thread-safe. */
+/**
+ * An open, immutable SSTable. Thread-safe: gets and iterators run concurrently. Reading a damaged
+ * block throws {@link dev.sett.kv.CorruptionException} naming the file and offset; an I/O failure
+ * inside an iterator is thrown as {@link dev.sett.kv.StorageException}. Wrong data is never
+ * returned.
+ */
 public interface Table extends AutoCloseable {
 
   /**
-   * Finds the newest version of {@code key} at or below {@code readTs}.
+   * The table's file id.
+   *
+   * @return the id from its header
+   */
+  long id();
+
+  /**
+   * Finds the newest version of {@code key} at or below {@code readTs}, asking the bloom filter
+   * first.
    *
    * @param key the user key
    * @param readTs the read timestamp
@@ -18,21 +31,22 @@ public interface Table extends AutoCloseable {
   /**
    * Creates a cursor over the table's entries.
    *
+   * @param fillCache whether blocks it reads go into the block cache (compactions say no)
    * @return a new unpositioned iterator
    */
-  EntryIterator iterator();
+  EntryIterator iterator(boolean fillCache);
 
   /**
    * The smallest user key.
    *
-   * @return the key
+   * @return the key; the caller must not modify it
    */
   byte[] smallestKey();
 
   /**
    * The largest user key.
    *
-   * @return the key
+   * @return the key; the caller must not modify it
    */
   byte[] largestKey();
 
@@ -44,13 +58,20 @@ public interface Table extends AutoCloseable {
   long maxVersion();
 
   /**
+   * The number of entries ({@code (key, version)} pairs).
+   *
+   * @return the count
+   */
+  long entryCount();
+
+  /**
    * Size of the file.
    *
    * @return bytes
    */
   long sizeBytes();
 
-  /** Closes the file. */
+  /** Closes the file; the caches may still hold its blocks until invalidated. */
   @Override
   void close() throws IOException;
 }

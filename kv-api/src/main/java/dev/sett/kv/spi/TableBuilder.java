@@ -2,7 +2,11 @@ package dev.sett.kv.spi;
 
 import java.io.IOException;
 
-/** Writes one table; entries must arrive in internal order. Single-threaded. */
+/**
+ * Writes one table; entries must arrive in internal order (key ascending, version descending),
+ * each {@code (key, version)} at most once. Single-threaded. If {@link #finish()} is never called
+ * the file is garbage and the caller deletes it.
+ */
 public interface TableBuilder {
 
   /**
@@ -11,21 +15,32 @@ public interface TableBuilder {
    * @param key the user key
    * @param value the version, metadata and value
    * @throws IOException if the file cannot be written
-   * @throws IllegalArgumentException if the entry is out of order
+   * @throws IllegalArgumentException if the entry is not after the previous one
    */
   void add(byte[] key, StoredValue value) throws IOException;
 
   /**
-   * Bytes the table would have if finished now.
+   * Bytes the file would have if finished now (compressed blocks written so far, plus the
+   * pending block uncompressed, plus the index and bloom filter).
    *
    * @return an estimate in bytes
    */
   long estimatedSize();
 
   /**
-   * Writes the index and footer; the caller then syncs and publishes the file.
+   * Entries added so far.
    *
-   * @throws IOException if the file cannot be written
+   * @return the count
    */
-  void finish() throws IOException;
+  long entryCount();
+
+  /**
+   * Writes the last block, the index, the bloom filter and the footer. The caller then syncs,
+   * closes and publishes the file.
+   *
+   * @return the file's final size in bytes
+   * @throws IOException if the file cannot be written
+   * @throws IllegalStateException if no entry was added
+   */
+  long finish() throws IOException;
 }

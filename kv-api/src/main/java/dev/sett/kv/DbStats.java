@@ -1,0 +1,64 @@
+package dev.sett.kv;
+
+import java.util.List;
+
+/**
+ * A snapshot of the database's shape and lifetime counters, from {@link Db#stats()}. Counters
+ * start at zero when the database is opened.
+ *
+ * @param levels every level, L0 first
+ * @param memTables memtables held in memory, the mutable one included
+ * @param walBytesWritten bytes appended to the write-ahead logs (what users wrote, plus framing)
+ * @param flushBytesWritten bytes of tables written by flushing memtables
+ * @param compactionBytesRead bytes of tables read by compactions
+ * @param compactionBytesWritten bytes of tables written by compactions
+ * @param compactions compactions completed
+ * @param flushes memtable flushes completed
+ * @param writeStallNanos time writes waited because every memtable was full
+ * @param writeSlowdownNanos time writes were delayed because L0 was filling up
+ * @param blockCacheBytes bytes held by the block cache
+ * @param indexCacheBytes bytes held by the index and bloom filter cache
+ */
+public record DbStats(
+    List<LevelStats> levels,
+    int memTables,
+    long walBytesWritten,
+    long flushBytesWritten,
+    long compactionBytesRead,
+    long compactionBytesWritten,
+    long compactions,
+    long flushes,
+    long writeStallNanos,
+    long writeSlowdownNanos,
+    long blockCacheBytes,
+    long indexCacheBytes) {
+
+  /** Copies the level list. */
+  public DbStats {
+    levels = List.copyOf(levels);
+  }
+
+  /**
+   * Bytes in all tables.
+   *
+   * @return the sum over the levels
+   */
+  public long tableBytes() {
+    long sum = 0;
+    for (LevelStats l : levels) {
+      sum += l.bytes();
+    }
+    return sum;
+  }
+
+  /**
+   * Write amplification of the LSM tree: table bytes written by flushes and compactions per byte
+   * flushed. 1.0 means data was written once; the WAL is not counted.
+   *
+   * @return the ratio, or 0 when nothing was flushed yet
+   */
+  public double writeAmplification() {
+    return flushBytesWritten == 0 ? 0
+        : (double) (flushBytesWritten + compactionBytesWritten) / flushBytesWritten;
+  }
+}
