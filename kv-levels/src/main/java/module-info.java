@@ -1,10 +1,9 @@
 /**
- * Levels controller, MANIFEST and compaction strategies of Sett. For now it holds the MANIFEST,
- * which gives a database its identity; levels and compaction arrive with the LSM-tree issue.
+ * Levels controller, MANIFEST and compaction of Sett: the tables of the LSM tree, their levels,
+ * flushing and compaction execution, and the compaction strategy providers.
  */
 module dev.sett.kv.levels {
   requires dev.sett.kv;
-
   exports dev.sett.kv.levels to
       dev.sett.kv.core;
 }

@@ -5,6 +5,8 @@ import dev.sett.kv.IteratorOptions;
 import dev.sett.kv.Item;
 import dev.sett.kv.KvIterator;
 import dev.sett.kv.internal.Keys;
+import dev.sett.kv.internal.MergingIterator;
+import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
@@ -32,12 +34,13 @@ final class DbIterator implements KvIterator {
   private final long sinceTs;
   private final byte[] onlyKey;
   private final long now;
+  private final LevelsController.Snapshot pinned;
   private Item item;
   private byte[] lastKey;
   private boolean closed;
 
   DbIterator(SettDb db, Transaction txn, EntryIterator[] sources, long readTs,
-      IteratorOptions options, byte[] onlyKey) {
+      IteratorOptions options, byte[] onlyKey, LevelsController.Snapshot pinned) {
     this.txn = txn;
     this.merged = new MergingIterator(sources);
     this.readTs = readTs;
@@ -47,6 +50,7 @@ final class DbIterator implements KvIterator {
     this.sinceTs = options.sinceTs();
     this.onlyKey = onlyKey;
     this.now = db.nowSeconds();
+    this.pinned = pinned;
   }
 
   private void checkOpen() {
@@ -228,6 +232,7 @@ final class DbIterator implements KvIterator {
       closed = true;
       item = null;
       merged.close();
+      pinned.close();
       txn.iteratorClosed(this);
     }
   }

@@ -106,6 +106,17 @@ final class Oracle {
     }
   }
 
+  /**
+   * The timestamp at or below which readers need only the newest version of a key: the oldest
+   * read timestamp in use, or the applied timestamp when no transaction is open. Compactions may
+   * drop older versions below it.
+   */
+  long discardAtOrBelow() {
+    synchronized (lock) {
+      return activeReads.isEmpty() ? appliedTs : activeReads.firstKey();
+    }
+  }
+
   /** Called by the write leader once every commit up to {@code ts} is in a memtable. */
   void applied(long ts) {
     appliedTs = ts;

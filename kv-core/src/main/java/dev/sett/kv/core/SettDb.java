@@ -3,6 +3,7 @@ package dev.sett.kv.core;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
+import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
 import dev.sett.kv.Options;
 import dev.sett.kv.StorageException;
@@ -13,10 +14,17 @@ import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.io.NioStorage;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.StorageLock;
+import dev.sett.kv.levels.LevelsConfig;
+import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.levels.Manifest;
+import dev.sett.kv.spi.BlockCache;
+import dev.sett.kv.spi.BlockCacheFactory;
+import dev.sett.kv.spi.CompactionStrategy;
+import dev.sett.kv.spi.CompactionStrategyProvider;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.StoredValue;
+import dev.sett.kv.spi.TableFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +36,14 @@ import java.util.function.Function;
 
 /**
  * The {@code core} engine's {@link Db}. {@link #open} follows Badger's open sequence, one named
- * step per method; steps that later issues fill (key registry, levels, value log, compactors) are
- * marked where they go. A failure at any step undoes the earlier ones and releases the lock.
+ * step per method; steps that later issues fill (key registry, value log) are marked where they
+ * go. A failure at any step undoes the earlier ones and releases the lock.
  *
- * <p>Concurrency: reads go to {@link WritePipeline#memTables()} (a volatile snapshot) without
- * locks; writes go through the oracle and the write pipeline; {@code closed} is a CAS flag so close
- * runs once.
+ * <p>Concurrency: reads go to {@link WritePipeline#memTables()} (a volatile snapshot) and then to
+ * the {@link LevelsController} (a reference-counted table set), without locks. The memtables are
+ * read before the tables: a flush publishes its table before it drops the memtable, so a reader
+ * sees the data in one or the other. Writes go through the oracle and the write pipeline;
+ * {@code closed} is a CAS flag so close runs once.
  */
 final class SettDb implements Db {
   private static final System.Logger LOG = System.getLogger(SettDb.class.getName());
@@ -43,9 +53,16 @@ final class SettDb implements Db {
   private Storage storage;
   private StorageLock lock;
   private MemTableFactory memTableFactory;
+  private TableFormat tableFormat;
+  private BlockCache blockCache;
+  private BlockCache indexCache;
+  private CompactionStrategy strategy;
+  private String strategyName;
   private Manifest manifest;
+  private LevelsController levels;
   private Oracle oracle;
   private WritePipeline pipeline;
+  private Flusher flusher;
   private long memTableCapacity;
 
   private SettDb(Options options) {
@@ -60,12 +77,14 @@ final class SettDb implements Db {
       db.createDirectoryAndLock();
       db.openManifest();
       // (4) key registry: with encryption, later.
+      db.openLevels();
       db.replayWals();
-      // (6) levels controller, (7) value log discard stats, (8) compactors,
-      // (9) value log files: with the LSM-tree and value-log issues.
-      LOG.log(System.Logger.Level.INFO, "opened {0} in {1} ms: {2} memtable(s), last version {3}",
-          db.storage.describe(), (System.nanoTime() - t0) / 1_000_000,
-          db.pipeline.memTables().all.length, db.oracle.appliedTs());
+      // (7) value log discard stats, (9) value log files: with the value-log issue.
+      db.startBackgroundWork();
+      LOG.log(System.Logger.Level.INFO, "opened {0} in {1} ms: {2} memtable(s), {3} table(s),"
+          + " last version {4}", db.storage.describe(), (System.nanoTime() - t0) / 1_000_000,
+          db.pipeline.memTables().all.length, db.levels.levelStats().stream()
+              .mapToInt(l -> l.tables()).sum(), db.oracle.appliedTs());
       return db;
     } catch (IOException e) {
       db.abortOpen(e);
@@ -87,6 +106,22 @@ final class SettDb implements Db {
         : Registries.memTables().select(options.memTable());
     // Room for one more commit past the soft limit: a full commit always fits after the check.
     memTableCapacity = options.memTableSize() + options.maxBatchSize() + (1 << 20);
+    tableFormat = options.tableFormatProvider() != null
+        ? options.tableFormatProvider()
+        : Registries.tableFormats().select(options.tableFormat());
+    BlockCacheFactory caches = options.blockCacheFactory() != null
+        ? options.blockCacheFactory()
+        : Registries.blockCaches().select(options.blockCache());
+    blockCache = caches.create(options.blockCacheSize());
+    indexCache = caches.create(options.indexCacheSize());
+    CompactionStrategyProvider strategies = options.compactionStrategyProvider() != null
+        ? options.compactionStrategyProvider()
+        : Registries.compactionStrategies().select(options.compactionStrategy());
+    strategyName = strategies.name();
+    strategy = strategies.create(new CompactionStrategy.Settings(options.maxLevels(),
+        options.memTableSize(), options.baseTableSize(), options.baseLevelSize(),
+        options.levelSizeMultiplier(), options.tableSizeMultiplier(),
+        options.numLevelZeroTables()));
   }
 
   /** Step 2: the directory and its lock. */
@@ -117,6 +152,24 @@ final class SettDb implements Db {
     LOG.log(System.Logger.Level.INFO, "created a new database in {0}", storage.describe());
   }
 
+  /** Step 6: the levels controller over the tables the MANIFEST lists. */
+  private void openLevels() throws IOException {
+    LevelsConfig c = new LevelsConfig(storage, manifest.dbId(), tableFormat,
+        name -> name.equals(tableFormat.name()) ? tableFormat
+            : Registries.tableFormats().select(name),
+        blockCache, indexCache, options.blockSize(), options.compression(),
+        options.bloomFalsePositive(), strategy, strategyName, options.maxLevels(),
+        options.memTableSize(), options.numCompactors(), options.numVersionsToKeep(),
+        options.numLevelZeroTablesStall(), options.maxOpenFiles(), options.clock());
+    levels = LevelsController.open(c, manifest);
+  }
+
+  /** Steps 8 and 11: the compactors and the flusher. */
+  private void startBackgroundWork() {
+    levels.startCompactors(oracle::discardAtOrBelow);
+    flusher.start();
+  }
+
   /**
    * Step 5 and 10 and 11: replay the WALs oldest first into memtables, set the oracle from the
    * highest version found and start the write path. The newest WAL is reused for appending when
@@ -131,6 +184,13 @@ final class SettDb implements Db {
       }
     }
     ids.sort(null);
+    long flushedThrough = manifest.state().walFlushedThrough();
+    while (!ids.isEmpty() && ids.get(0) <= flushedThrough) {
+      long id = ids.remove(0);
+      storage.delete(FileNames.wal(id));
+      LOG.log(System.Logger.Level.INFO, "deleted {0}: the MANIFEST records it as flushed to"
+          + " tables (a crash came before its deletion)", FileNames.wal(id));
+    }
     byte[] dbId = manifest.dbId();
     List<MemTableHandle> handles = new ArrayList<>(); // oldest first
     long maxVersion = 0;
@@ -164,8 +224,9 @@ final class SettDb implements Db {
       LOG.log(System.Logger.Level.DEBUG, "replayed {0}: {1} transactions", FileNames.wal(id),
           r.transactions());
     }
-    oracle = new Oracle(maxVersion, options.detectConflicts());
-    long nextWalId = ids.isEmpty() ? 1 : ids.get(ids.size() - 1) + 1;
+    oracle = new Oracle(Math.max(maxVersion, levels.maxVersion()), options.detectConflicts());
+    // WAL ids never go back: a reused id at or below the flushed mark would be skipped at replay.
+    long nextWalId = Math.max(flushedThrough, ids.isEmpty() ? 0 : ids.get(ids.size() - 1)) + 1;
     MemTableHandle newestHandle = handles.isEmpty() ? null : handles.get(handles.size() - 1);
     boolean reuse = last != null && newestHandle != null
         && newestHandle.walId() == ids.get(ids.size() - 1)
@@ -186,18 +247,40 @@ final class SettDb implements Db {
     for (int i = 0; i < imm.length; i++) {
       imm[i] = handles.get(handles.size() - 1 - i); // newest first
     }
+    int slowdownL0 = options.numLevelZeroTables()
+        + (options.numLevelZeroTablesStall() - options.numLevelZeroTables() + 1) / 2;
+    Flusher[] f = new Flusher[1];
     pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
         memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
-        oracle, new MemTables(mutable, imm), wal, nextWalId);
+        oracle, new MemTables(mutable, imm), wal, nextWalId, levels, slowdownL0,
+        () -> f[0].wake());
+    flusher = new Flusher(pipeline, levels, storage);
+    f[0] = flusher;
   }
 
   private void abortOpen(Throwable cause) {
     try {
+      if (flusher != null) {
+        flusher.stop();
+      }
       if (pipeline != null) {
         oracle.close();
         pipeline.close();
       }
     } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cause.addSuppressed(e);
+    }
+    if (levels != null) {
+      levels.close();
+    }
+    try {
+      if (manifest != null) {
+        manifest.close();
+      }
+    } catch (IOException e) {
       cause.addSuppressed(e);
     }
     try {
@@ -242,7 +325,13 @@ final class SettDb implements Db {
         }
       }
     }
-    return best;
+    // Memtables hold the newest versions: anything in the tables is older than what they have.
+    return best != null ? best : levels.get(key, readTs);
+  }
+
+  /** Pins the tables for an iterator. */
+  LevelsController.Snapshot tables() {
+    return levels.snapshot();
   }
 
   void transactionDone(long readTs) {
@@ -318,6 +407,30 @@ final class SettDb implements Db {
   }
 
   @Override
+  public DbStats stats() {
+    checkOpen();
+    return new DbStats(levels.levelStats(), pipeline.memTables().all.length, pipeline.walBytes(),
+        levels.flushBytesWritten(), levels.compactionBytesRead(),
+        levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
+        pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),
+        indexCache.sizeBytes());
+  }
+
+  @Override
+  public void flatten(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    }
+    checkOpen();
+    try {
+      levels.flatten(workers);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KvException("interrupted while flattening", e);
+    }
+  }
+
+  @Override
   public Options options() {
     return options;
   }
@@ -340,7 +453,39 @@ final class SettDb implements Db {
     } catch (IOException e) {
       failure = new StorageException(null, "cannot sync the WAL at close", e);
     }
-    // Flushing memtables to tables arrives with the LSM tree; until then the WALs are replayed.
+    int flushed = 0;
+    try {
+      flusher.stop();
+      if (failure == null && !pipeline.failed()) {
+        // Flush what is left, oldest first, so the next open replays nothing. After a write
+        // failure a memtable may hold part of a transaction: then the WALs are replayed instead.
+        MemTables m = pipeline.memTables();
+        for (int i = m.immutables.length - 1; i >= 0; i--) {
+          flusher.flush(m.immutables[i], false);
+          flushed++;
+        }
+        flusher.flush(m.mutable, true);
+        flushed++;
+        if (options.compactL0OnClose()) {
+          levels.compactLevelZero();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (failure == null) {
+        failure = e instanceof StorageException se ? se
+            : new StorageException(null, "cannot flush memtables at close: " + e, e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    levels.close();
+    try {
+      manifest.close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = new StorageException(Manifest.FILE_NAME, "cannot close the MANIFEST", e);
+      }
+    }
     try {
       lock.close();
     } catch (IOException e) {
@@ -348,9 +493,11 @@ final class SettDb implements Db {
         failure = new StorageException(FileNames.LOCK, "cannot release the directory lock", e);
       }
     }
-    LOG.log(System.Logger.Level.INFO, "closed {0} in {1} ms (writes stalled {2} ms in all)",
-        storage.describe(), (System.nanoTime() - t0) / 1_000_000,
-        pipeline.stallNanos() / 1_000_000);
+    LOG.log(System.Logger.Level.INFO, "closed {0} in {1} ms: flushed {2} memtable(s); writes"
+        + " stalled {3} ms and were slowed down {4} ms in all; flushes waited {5} ms for L0 room",
+        storage.describe(), (System.nanoTime() - t0) / 1_000_000, flushed,
+        pipeline.stallNanos() / 1_000_000, pipeline.slowdownNanos() / 1_000_000,
+        flusher.stallNanos() / 1_000_000);
     if (failure != null) {
       throw failure;
     }

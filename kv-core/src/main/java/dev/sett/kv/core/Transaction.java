@@ -9,6 +9,7 @@ import dev.sett.kv.Options;
 import dev.sett.kv.TxnTooBigException;
 import dev.sett.kv.Txn;
 import dev.sett.kv.internal.Keys;
+import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
@@ -155,16 +156,19 @@ final class Transaction implements Txn {
 
   private KvIterator newIterator(IteratorOptions options, byte[] onlyKey) {
     checkOpen();
+    // Memtables before tables: a flush publishes its table before dropping the memtable.
     MemTables mts = db.memTables();
-    int extra = update && !pending.isEmpty() ? 1 : 0;
-    EntryIterator[] sources = new EntryIterator[mts.all.length + extra];
-    if (extra == 1) {
-      sources[0] = pending.iterator(readTs);
+    LevelsController.Snapshot tables = db.tables();
+    List<EntryIterator> sources = new ArrayList<>();
+    if (update && !pending.isEmpty()) {
+      sources.add(pending.iterator(readTs));
     }
-    for (int i = 0; i < mts.all.length; i++) {
-      sources[extra + i] = mts.all[i].table().iterator();
+    for (MemTableHandle h : mts.all) {
+      sources.add(h.table().iterator());
     }
-    DbIterator it = new DbIterator(db, this, sources, readTs, options, onlyKey);
+    sources.addAll(tables.iterators());
+    DbIterator it = new DbIterator(db, this, sources.toArray(new EntryIterator[0]), readTs,
+        options, onlyKey, tables);
     iterators.add(it);
     return it;
   }

@@ -84,6 +84,11 @@ final class WalWriter implements AutoCloseable {
     return file.name();
   }
 
+  /** Bytes written to the file so far. */
+  long writtenBytes() {
+    return written;
+  }
+
   /** Bytes written plus bytes buffered. */
   long size() {
     return written + len;

@@ -5,6 +5,7 @@ import dev.sett.kv.DbFailedException;
 import dev.sett.kv.KvException;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.io.Storage;
+import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
@@ -35,12 +36,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * request, enqueued before its {@code tryLock}.
  *
  * <p>Who reads: any thread reads {@link #memTables()} (a volatile immutable snapshot). Who
- * writes: only the leader replaces it, at memtable rotation.
+ * writes: the leader replaces it at memtable rotation and the flusher when it drops a flushed
+ * memtable; both replace it under {@code memLock}, so neither loses the other's change.
+ *
+ * <p>Back-pressure: when L0 holds {@code slowdownL0} tables or more, the leader waits a little
+ * before each group, longer the fuller L0 is, waking early when a compaction changes the levels
+ * (writes slow down gradually instead of stopping dead); when every memtable is full it waits for
+ * the flusher. Both waits are counted and reported.
  */
 final class WritePipeline {
   private static final System.Logger LOG = System.getLogger(WritePipeline.class.getName());
   /** Most requests taken into one group, as Badger (3 x 1000). */
   private static final int MAX_GROUP = 3000;
+  /** Write rate when L0 first reaches the slowdown point; halved for each further L0 table. */
+  private static final long SLOWDOWN_BYTES_PER_SECOND = 64L << 20;
+  /** The longest delay of one group. */
+  private static final long MAX_DELAY_NANOS = 100_000_000L;
 
   private final Storage storage;
   private final byte[] dbId;
@@ -50,6 +61,10 @@ final class WritePipeline {
   private final int numMemtables;
   private final boolean syncWrites;
   private final Oracle oracle;
+  private final LevelsController levels;
+  private final int slowdownL0;
+  private final Runnable onRotate;
+  private final Object memLock = new Object();
 
   private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock leader = new ReentrantLock();
@@ -62,14 +77,17 @@ final class WritePipeline {
   private volatile boolean closing;
   private WalWriter wal; // owned by the leader
   private long nextWalId; // owned by the leader
-  private long stallNanos; // owned by the leader
+  private volatile long stallNanos; // written by the leader only
+  private volatile long slowdownNanos; // written by the leader only
+  private volatile long walBytes; // written by the leader only
   private volatile long segmentsWritten; // written by the leader only
   private volatile long requestsWritten; // written by the leader only
   private boolean stallLogged; // owned by the leader
 
   WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
       long memTableCapacity, int numMemtables, boolean syncWrites, Oracle oracle,
-      MemTables initial, WalWriter wal, long nextWalId) {
+      MemTables initial, WalWriter wal, long nextWalId, LevelsController levels, int slowdownL0,
+      Runnable onRotate) {
     this.storage = storage;
     this.dbId = dbId;
     this.factory = factory;
@@ -81,6 +99,9 @@ final class WritePipeline {
     this.memTables = initial;
     this.wal = wal;
     this.nextWalId = nextWalId;
+    this.levels = levels;
+    this.slowdownL0 = slowdownL0;
+    this.onRotate = onRotate;
   }
 
   MemTables memTables() {
@@ -135,6 +156,7 @@ final class WritePipeline {
     int start = 0;
     try {
       checkWritable();
+      slowDownIfL0IsFilling();
       MemTable table = memTables.mutable.table();
       long pending = 0;
       for (int i = 0; i < group.size(); i++) {
@@ -161,6 +183,37 @@ final class WritePipeline {
     }
   }
 
+  /**
+   * Delays the group when L0 is filling up: the delay is the group's size at a rate that halves
+   * with each L0 table past {@code slowdownL0}, at most {@value #MAX_DELAY_NANOS} ns; a change of
+   * the levels (a compaction finished) ends it early.
+   */
+  private void slowDownIfL0IsFilling() {
+    int l0 = levels.levelZeroTables();
+    if (l0 < slowdownL0 || closing) {
+      return;
+    }
+    long bytes = 0;
+    for (WriteRequest r : group) {
+      for (int i = 0; i < r.count; i++) {
+        bytes += r.keys[i].length + r.values[i].length;
+      }
+    }
+    int doublings = Math.min(l0 - slowdownL0, 20);
+    long delay = Math.min(MAX_DELAY_NANOS,
+        (bytes << doublings) * 1_000_000_000L / SLOWDOWN_BYTES_PER_SECOND);
+    if (delay <= 0) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      levels.awaitChange(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    slowdownNanos += System.nanoTime() - t0;
+  }
+
   private void encode(WriteRequest r) {
     boolean txn = r.count > 0;
     for (int i = 0; i < r.count; i++) {
@@ -176,7 +229,9 @@ final class WritePipeline {
       return;
     }
     try {
+      long before = wal.writtenBytes();
       wal.flush(syncWrites);
+      walBytes += wal.writtenBytes() - before;
     } catch (IOException e) {
       throw fail(new StorageException(wal.name(), "cannot write the WAL", e));
     }
@@ -198,6 +253,19 @@ final class WritePipeline {
     }
   }
 
+  /**
+   * Puts the database in the failed state (the flusher calls this when it cannot write a table):
+   * writers get {@link DbFailedException} and stalled writers wake up.
+   */
+  void failBackground(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      LOG.log(System.Logger.Level.ERROR, "a background write failed; the database now refuses"
+          + " writes", cause);
+    }
+    signalRoom();
+  }
+
   private KvException fail(Exception cause) {
     if (failure == null) {
       failure = cause;
@@ -210,7 +278,6 @@ final class WritePipeline {
   /** Seals the full WAL and memtable and starts fresh ones, waiting for room if need be. */
   private void rotate() {
     awaitMemTableRoom();
-    MemTables current = memTables;
     WalWriter fresh;
     try {
       wal.seal();
@@ -220,7 +287,38 @@ final class WritePipeline {
     }
     wal = fresh;
     nextWalId++;
-    memTables = current.rotate(new MemTableHandle(factory.create(memTableCapacity), fresh.id()));
+    MemTableHandle next = new MemTableHandle(factory.create(memTableCapacity), fresh.id());
+    synchronized (memLock) {
+      memTables = memTables.rotate(next);
+    }
+    onRotate.run();
+  }
+
+  /**
+   * Removes the oldest immutable memtable once the flusher has made it a table, and wakes writers
+   * waiting for room.
+   *
+   * @param flushed the memtable flushed; must be the oldest immutable one
+   */
+  void dropFlushed(MemTableHandle flushed) {
+    synchronized (memLock) {
+      MemTables m = memTables;
+      MemTableHandle[] imm = m.immutables;
+      if (imm.length == 0 || imm[imm.length - 1] != flushed) {
+        throw new IllegalStateException("flushed memtable " + flushed + " is not the oldest");
+      }
+      memTables = new MemTables(m.mutable, java.util.Arrays.copyOf(imm, imm.length - 1));
+    }
+    signalRoom();
+  }
+
+  private void signalRoom() {
+    stallLock.lock();
+    try {
+      stallChanged.signalAll();
+    } finally {
+      stallLock.unlock();
+    }
   }
 
   private void awaitMemTableRoom() {
@@ -229,9 +327,8 @@ final class WritePipeline {
     }
     if (!stallLogged) {
       stallLogged = true;
-      LOG.log(System.Logger.Level.WARNING, "all {0} memtables are full; writes wait until"
-          + " memtables are flushed to tables (table flushing arrives with the LSM tree; until"
-          + " then raise numMemtables or memTableSize)", numMemtables);
+      LOG.log(System.Logger.Level.INFO, "all {0} memtables are full; writes wait for the"
+          + " flusher (logged once; the total wait is in Db.stats())", numMemtables);
     }
     long t0 = System.nanoTime();
     stallLock.lock();
@@ -241,6 +338,7 @@ final class WritePipeline {
           throw new DbClosedException("the database was closed while writes waited for"
               + " memtable space");
         }
+        checkWritable();
         stallChanged.await();
       }
     } catch (InterruptedException e) {
@@ -265,6 +363,21 @@ final class WritePipeline {
   /** Total time writes waited for memtable space. */
   long stallNanos() {
     return stallNanos;
+  }
+
+  /** Total time writes were delayed because L0 was filling up. */
+  long slowdownNanos() {
+    return slowdownNanos;
+  }
+
+  /** Bytes written to WAL files. */
+  long walBytes() {
+    return walBytes;
+  }
+
+  /** Whether a write failure put the database in the failed state. */
+  boolean failed() {
+    return failure != null;
   }
 
   /** Forces the WAL to stable storage. */

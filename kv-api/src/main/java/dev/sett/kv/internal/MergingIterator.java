@@ -1,6 +1,5 @@
-package dev.sett.kv.core;
+package dev.sett.kv.internal;
 
-import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
 
@@ -8,14 +7,20 @@ import dev.sett.kv.spi.StoredValue;
  * Merges several {@link EntryIterator}s into one in internal order, forward or backward. Sources
  * are given in priority order (a transaction's own writes, then memtables newest first, later
  * tables): when several sources hold the same key at the same version, the one of highest
- * priority is shown and the others are skipped. Sources are few (a handful of memtables), so a
- * linear scan for the smallest beats a heap.
+ * priority is shown and the others are skipped. Sources are few (memtables, L0 tables and one
+ * iterator per deeper level), so a linear scan for the smallest beats a heap. Used by reads and
+ * by compactions.
  */
-final class MergingIterator implements EntryIterator {
+public final class MergingIterator implements EntryIterator {
   private final EntryIterator[] sources;
   private int current = -1;
 
-  MergingIterator(EntryIterator[] sources) {
+  /**
+   * Merges {@code sources}.
+   *
+   * @param sources the iterators, highest priority first; closed with this one
+   */
+  public MergingIterator(EntryIterator[] sources) {
     this.sources = sources;
   }
 

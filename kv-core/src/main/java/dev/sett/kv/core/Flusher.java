@@ -1,0 +1,139 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.io.Storage;
+import dev.sett.kv.levels.LevelsController;
+import dev.sett.kv.spi.EntryIterator;
+import java.io.IOException;
+
+/**
+ * Turns full memtables into L0 tables, oldest first (Badger's {@code flushMemtable}): writes the
+ * table, lists it in the MANIFEST together with the WAL now fully in tables, drops the memtable,
+ * then deletes the WAL. A crash before the MANIFEST record leaves an orphan table (deleted at the
+ * next open) and the WAL (replayed); a crash after it leaves a WAL the MANIFEST marks as flushed
+ * (deleted at the next open without replay). Nothing acknowledged is lost at any point.
+ *
+ * <p>Concurrency notes. One thread, {@code sett-flusher}, flushes; the write leader wakes it after
+ * each rotation through {@link #wake()}. At close the closing thread stops it with
+ * {@link #stop()} (which waits for the flush in progress) and flushes what remains itself, so
+ * flushes never run concurrently and always in order. {@code pending} and {@code stopping} are
+ * guarded by the monitor.
+ */
+final class Flusher {
+  private static final System.Logger LOG = System.getLogger(Flusher.class.getName());
+
+  private final WritePipeline pipeline;
+  private final LevelsController levels;
+  private final Storage storage;
+  private final Thread thread;
+  private boolean pending; // guarded by this
+  private boolean stopping; // guarded by this
+  private volatile long stallNanos;
+
+  Flusher(WritePipeline pipeline, LevelsController levels, Storage storage) {
+    this.pipeline = pipeline;
+    this.levels = levels;
+    this.storage = storage;
+    this.thread = new Thread(this::run, "sett-flusher");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+    wake(); // memtables replayed at open may be waiting
+  }
+
+  /** Tells the flusher that a memtable became immutable. */
+  synchronized void wake() {
+    pending = true;
+    notifyAll();
+  }
+
+  private void run() {
+    while (true) {
+      synchronized (this) {
+        while (!pending && !stopping) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (stopping) {
+          return;
+        }
+        pending = false;
+      }
+      try {
+        while (!isStopping()) {
+          MemTableHandle[] imm = pipeline.memTables().immutables;
+          if (imm.length == 0) {
+            break;
+          }
+          stallNanos += levels.awaitLevelZeroRoom(this::isStopping);
+          if (isStopping()) {
+            break;
+          }
+          flush(imm[imm.length - 1], false);
+        }
+      } catch (IOException | RuntimeException e) {
+        pipeline.failBackground(e);
+        return;
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private synchronized boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * Flushes one memtable: the oldest immutable one, or at close the mutable one.
+   *
+   * @param handle the memtable
+   * @param mutable whether it is the mutable memtable (at close, after the write path stopped)
+   */
+  void flush(MemTableHandle handle, boolean mutable) throws IOException {
+    MemTables m = pipeline.memTables();
+    boolean walShared = false; // a WAL replayed into several memtables is flushed with the last
+    for (MemTableHandle other : m.all) {
+      if (other != handle && other.walId() == handle.walId()) {
+        walShared = true;
+      }
+    }
+    long walFlushed = walShared ? handle.walId() - 1 : handle.walId();
+    try (EntryIterator it = handle.table().iterator()) {
+      levels.flush(it, walFlushed);
+    }
+    if (!mutable) {
+      pipeline.dropFlushed(handle);
+    }
+    if (!walShared) {
+      String wal = FileNames.wal(handle.walId());
+      try {
+        storage.delete(wal);
+      } catch (IOException e) {
+        // Harmless: the MANIFEST marks it flushed, so the next open deletes it unread.
+        LOG.log(System.Logger.Level.WARNING, "cannot delete flushed WAL " + wal, e);
+      }
+    }
+  }
+
+  /** Stops the thread after the flush in progress. */
+  void stop() throws InterruptedException {
+    synchronized (this) {
+      stopping = true;
+      notifyAll();
+    }
+    levels.wakeWaiters();
+    if (thread.isAlive()) {
+      thread.join();
+    }
+  }
+
+  /** Time spent waiting for L0 room before flushes. */
+  long stallNanos() {
+    return stallNanos;
+  }
+}

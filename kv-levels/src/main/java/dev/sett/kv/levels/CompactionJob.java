@@ -1,0 +1,230 @@
+package dev.sett.kv.levels;
+
+import dev.sett.kv.internal.Keys;
+import dev.sett.kv.internal.MergingIterator;
+import dev.sett.kv.spi.EntryIterator;
+import dev.sett.kv.spi.EntryMeta;
+import dev.sett.kv.spi.StoredValue;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Executes one compaction: merges the input tables, drops what no reader can see any more and
+ * writes the output tables, split into key ranges that run in parallel (Badger's sub-compactions).
+ *
+ * <p>What is dropped (Badger's rules, levels.go {@code subcompact}): for each key, versions above
+ * the discard timestamp are all kept. Among the versions at or below it, newest first, the first
+ * tombstone, expired entry, entry marked {@link EntryMeta#DISCARD_EARLIER_VERSIONS}, or the
+ * {@code numVersionsToKeep}-th version ends the key: every older version is dropped. That last
+ * version itself is kept if it is live; a tombstone or expired entry is kept only when a level
+ * below the output may still hold an older version of the key ({@code hasOverlap}), since
+ * dropping it there would bring the older version back (Badger's #464, #2143).
+ *
+ * <p>Concurrency: each sub-compaction runs on its own thread over its own iterators; they share
+ * only the immutable inputs. The job is not reused.
+ */
+final class CompactionJob {
+  private static final int CANCEL_CHECK_EVERY = 1024;
+
+  private final LevelsController levels;
+  private final List<TableHandle[]> sources; // newest first: L0 tables one by one, then levels
+  private final List<TableHandle> bottom; // inputs at the output level, by key
+  private final int outputLevel;
+  private final long targetTableSize;
+  private final long discardTs;
+  private final long nowSeconds;
+  private final int versionsToKeep;
+  private final boolean hasOverlap;
+  private final BooleanSupplier cancelled;
+
+  CompactionJob(LevelsController levels, List<TableHandle[]> sources, List<TableHandle> bottom,
+      int outputLevel, long targetTableSize, long discardTs, long nowSeconds, int versionsToKeep,
+      boolean hasOverlap, BooleanSupplier cancelled) {
+    this.levels = levels;
+    this.sources = sources;
+    this.bottom = bottom;
+    this.outputLevel = outputLevel;
+    this.targetTableSize = targetTableSize;
+    this.discardTs = discardTs;
+    this.nowSeconds = nowSeconds;
+    this.versionsToKeep = versionsToKeep;
+    this.hasOverlap = hasOverlap;
+    this.cancelled = cancelled;
+  }
+
+  /**
+   * Runs the job; on failure deletes every table it wrote.
+   *
+   * @param pool runs the sub-compactions; {@code null} to run them on this thread
+   * @return the new tables, in key order (for L0 output: one table)
+   */
+  List<TableHandle> run(ExecutorService pool) throws IOException {
+    byte[][] splits = splits();
+    List<List<TableHandle>> parts = new ArrayList<>();
+    if (splits.length == 0 || pool == null) {
+      List<TableHandle> out = new ArrayList<>();
+      try {
+        for (int i = 0; i <= splits.length; i++) {
+          out.addAll(subcompact(i == 0 ? null : splits[i - 1],
+              i == splits.length ? null : splits[i]));
+        }
+      } catch (IOException | RuntimeException e) {
+        discard(out);
+        throw e;
+      }
+      return out;
+    }
+    List<Future<List<TableHandle>>> futures = new ArrayList<>();
+    for (int i = 0; i <= splits.length; i++) {
+      byte[] lo = i == 0 ? null : splits[i - 1];
+      byte[] hi = i == splits.length ? null : splits[i];
+      futures.add(pool.submit(() -> subcompact(lo, hi)));
+    }
+    Throwable failure = null;
+    for (Future<List<TableHandle>> f : futures) {
+      try {
+        parts.add(f.get());
+      } catch (ExecutionException e) {
+        failure = failure == null ? e.getCause() : failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      for (List<TableHandle> p : parts) {
+        discard(p);
+      }
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("compaction interrupted", failure);
+    }
+    List<TableHandle> out = new ArrayList<>();
+    for (List<TableHandle> p : parts) {
+      out.addAll(p);
+    }
+    return out;
+  }
+
+  /**
+   * Split keys at the largest key of every width-th bottom table, width = max(3, ceil(n / 5)),
+   * as Badger: at most about five ranges, each ending at a user-key boundary. None when the
+   * output is L0 (one table).
+   */
+  private byte[][] splits() {
+    if (outputLevel == 0 || bottom.size() < 2) {
+      return new byte[0][];
+    }
+    int width = Math.max(3, (bottom.size() + 4) / 5);
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = width - 1; i < bottom.size() - 1; i += width) {
+      keys.add(bottom.get(i).largest);
+    }
+    return keys.toArray(new byte[0][]);
+  }
+
+  private EntryIterator merged() {
+    EntryIterator[] its = new EntryIterator[sources.size()];
+    for (int i = 0; i < its.length; i++) {
+      TableHandle[] s = sources.get(i);
+      its[i] = s.length == 1 ? s[0].table.iterator(false) : new ConcatIterator(s, false);
+    }
+    return new MergingIterator(its);
+  }
+
+  /** Compacts the keys in {@code (lo, hi]} ({@code null} bounds are open). */
+  private List<TableHandle> subcompact(byte[] lo, byte[] hi) throws IOException {
+    List<TableHandle> out = new ArrayList<>();
+    TableWriter writer = null;
+    try (EntryIterator it = merged()) {
+      if (lo == null) {
+        it.seekToFirst();
+      } else {
+        it.seek(lo, 0); // (lo, 0) sorts after every version of lo
+      }
+      byte[] lastKey = null;
+      int versions = 0;
+      boolean skipRest = false;
+      long n = 0;
+      for (; it.valid(); it.next()) {
+        if ((++n % CANCEL_CHECK_EVERY) == 0 && cancelled.getAsBoolean()) {
+          throw new CancellationException("the database is closing");
+        }
+        byte[] key = it.key();
+        boolean newKey = lastKey == null || !Arrays.equals(key, lastKey);
+        if (newKey) {
+          if (hi != null && Keys.compare(key, hi) > 0) {
+            break;
+          }
+          lastKey = key;
+          versions = 0;
+          skipRest = false;
+          if (writer != null && writer.estimatedSize() >= targetTableSize) {
+            out.add(writer.finish());
+            writer = null;
+          }
+        }
+        if (skipRest) {
+          continue;
+        }
+        long version = it.version();
+        StoredValue v = it.value();
+        if (version <= discardTs) {
+          versions++;
+          boolean gone = EntryMeta.isDeletedOrExpired(v.meta(), v.expiresAt(), nowSeconds);
+          boolean lastValid = (v.meta() & EntryMeta.DISCARD_EARLIER_VERSIONS) != 0
+              || versions >= versionsToKeep;
+          if (gone || lastValid) {
+            skipRest = true;
+            if (gone && !hasOverlap) {
+              continue;
+            }
+          }
+        }
+        if (writer == null) {
+          writer = new TableWriter(levels, levels.newFileId());
+        }
+        writer.add(key, v);
+      }
+      if (writer != null) {
+        if (writer.entryCount() > 0) {
+          out.add(writer.finish());
+        } else {
+          writer.abandon();
+        }
+        writer = null;
+      }
+      return out;
+    } catch (IOException | RuntimeException | Error e) {
+      if (writer != null) {
+        writer.abandon();
+      }
+      discard(out);
+      throw e;
+    }
+  }
+
+  /** Deletes tables written by a failed job (the MANIFEST never listed them). */
+  private static void discard(List<TableHandle> written) {
+    for (TableHandle t : written) {
+      t.markObsolete();
+      t.ref();
+      t.unref();
+    }
+    written.clear();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.sett.kv.levels;
+
+import dev.sett.kv.internal.Keys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An immutable snapshot of the tables in every level (RocksDB calls it a version): L0 newest first
+ * (by max version), each deeper level sorted by key with no overlaps. Readers pin the current set
+ * with {@link #tryRef()} and release it when done; the controller holds one reference while the
+ * set is current. A set that loses its last reference releases its tables.
+ *
+ * <p>Concurrency: immutable apart from {@code refs}. {@link #tryRef()} fails once the count has
+ * reached zero, so a reader racing with a replacement retries on the new current set instead of
+ * reviving a released one.
+ */
+final class TableSet {
+  static final Comparator<TableHandle> L0_ORDER =
+      Comparator.comparingLong((TableHandle t) -> t.maxVersion).reversed()
+          .thenComparing(Comparator.comparingLong((TableHandle t) -> t.id).reversed());
+  static final Comparator<TableHandle> KEY_ORDER =
+      (a, b) -> Keys.compare(a.smallest, b.smallest);
+
+  final TableHandle[][] levels;
+  private final AtomicInteger refs = new AtomicInteger(1);
+
+  /** Takes one reference on every table; the caller owns the set's first reference. */
+  TableSet(TableHandle[][] levels) {
+    this.levels = levels;
+    for (TableHandle[] level : levels) {
+      for (TableHandle t : level) {
+        t.ref();
+      }
+    }
+  }
+
+  static TableSet empty(int maxLevels) {
+    TableHandle[][] levels = new TableHandle[maxLevels][];
+    Arrays.fill(levels, new TableHandle[0]);
+    return new TableSet(levels);
+  }
+
+  boolean tryRef() {
+    while (true) {
+      int r = refs.get();
+      if (r == 0) {
+        return false;
+      }
+      if (refs.compareAndSet(r, r + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void unref() {
+    int r = refs.decrementAndGet();
+    if (r == 0) {
+      for (TableHandle[] level : levels) {
+        for (TableHandle t : level) {
+          t.unref();
+        }
+      }
+    } else if (r < 0) {
+      throw new IllegalStateException("table set released more often than held");
+    }
+  }
+
+  /** The set with {@code removed} taken out and {@code added} put into {@code level}. */
+  TableSet replace(Set<Long> removed, int level, List<TableHandle> added) {
+    TableHandle[][] next = new TableHandle[levels.length][];
+    for (int i = 0; i < levels.length; i++) {
+      List<TableHandle> l = new ArrayList<>(levels[i].length + added.size());
+      for (TableHandle t : levels[i]) {
+        if (!removed.contains(t.id)) {
+          l.add(t);
+        }
+      }
+      if (i == level) {
+        l.addAll(added);
+        l.sort(i == 0 ? L0_ORDER : KEY_ORDER);
+      }
+      next[i] = l.toArray(new TableHandle[0]);
+    }
+    return new TableSet(next);
+  }
+
+  /**
+   * The table of a sorted level (L1 and deeper) whose range may hold {@code key}.
+   *
+   * @return the table, or {@code null}
+   */
+  static TableHandle find(TableHandle[] level, byte[] key) {
+    int lo = 0;
+    int hi = level.length - 1;
+    while (lo <= hi) { // first table whose largest key >= key
+      int mid = (lo + hi) >>> 1;
+      if (Keys.compare(level[mid].largest, key) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (lo < level.length && Keys.compare(level[lo].smallest, key) <= 0) {
+      return level[lo];
+    }
+    return null;
+  }
+
+  int tableCount() {
+    int n = 0;
+    for (TableHandle[] l : levels) {
+      n += l.length;
+    }
+    return n;
+  }
+
+  long levelBytes(int level) {
+    long sum = 0;
+    for (TableHandle t : levels[level]) {
+      sum += t.sizeBytes;
+    }
+    return sum;
+  }
+}
