@@ -308,6 +308,11 @@ final class SettDb implements Db {
     return pipeline.memTables();
   }
 
+  /** The levels, for tests that drive compactions by hand. */
+  LevelsController levelsForTests() {
+    return levels;
+  }
+
   /** The write path, for tests that check its statistics. */
   WritePipeline pipelineForTests() {
     return pipeline;

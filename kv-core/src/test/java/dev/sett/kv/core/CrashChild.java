@@ -10,13 +10,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child JVM of {@link CrashLoopTest}: commits transactions from two threads until it is killed
- * and prints {@code ACK <id>} after each commit returns. Transaction {@code id} sets the four keys
- * {@code s<slot>/0..3} to the value {@code id}, slot = id % {@value #SLOTS}.
+ * and prints {@code ACK <id>} after each commit returns. Transaction {@code id} works on the four
+ * keys {@code s<slot>/0..3}, slot = id % {@value #SLOTS}: it deletes them when {@link
+ * #isDelete(long)}, else sets them to the value {@code id}. The database runs with 64 KiB
+ * memtables and tiny levels, so flushes and compactions are under way at every kill.
  */
 public final class CrashChild {
   static final int SLOTS = 500;
 
   private CrashChild() {}
+
+  /** Every other round over the slots deletes them. */
+  static boolean isDelete(long id) {
+    return (id / SLOTS) % 2 == 1;
+  }
+
+  /** The options of the child and of the parent's check. */
+  static Options options(Path dir, boolean sync) {
+    return LsmModelTest.smallTree(dir).syncWrites(sync).build();
+  }
 
   /**
    * Runs the workload.
@@ -29,9 +41,7 @@ public final class CrashChild {
     boolean sync = Boolean.parseBoolean(args[1]);
     AtomicLong next = new AtomicLong(Long.parseLong(args[2]));
     PrintStream out = System.out;
-    Options o = Options.builder(dir).syncWrites(sync).memTableSize(1 << 20).numMemtables(64)
-        .build();
-    Db db = Db.open(o);
+    Db db = Db.open(options(dir, sync));
     out.println("OPEN");
     out.flush();
     Runnable work = () -> {
@@ -39,9 +49,14 @@ public final class CrashChild {
         long id = next.getAndIncrement();
         long slot = id % SLOTS;
         byte[] v = b(Long.toString(id));
+        boolean delete = isDelete(id);
         db.update(txn -> {
           for (int j = 0; j < 4; j++) {
-            txn.set(b("s" + slot + "/" + j), v);
+            if (delete) {
+              txn.delete(b("s" + slot + "/" + j));
+            } else {
+              txn.set(b("s" + slot + "/" + j), v);
+            }
           }
         });
         synchronized (out) {

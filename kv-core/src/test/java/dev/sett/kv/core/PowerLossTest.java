@@ -54,8 +54,9 @@ class PowerLossTest {
   }
 
   private static Options options(FaultyStorage storage, boolean sync) {
-    return Options.builder(java.nio.file.Path.of("unused")).storage(storage).syncWrites(sync)
-        .memTableSize(64 << 10).numMemtables(64).build();
+    // Tiny memtables and levels: the crash lands among flushes and compactions.
+    return LsmModelTest.smallTree(java.nio.file.Path.of("unused")).storage(storage)
+        .syncWrites(sync).build();
   }
 
   private void cycle(long seed, boolean sync, int writers) throws Exception {

@@ -804,6 +804,52 @@ public final class LevelsController implements Closeable {
   }
 
   /**
+   * Runs one plan now on the calling thread, with the background compactors paused: the same
+   * checks as a plan from the strategy, so a plan that breaks a rule is refused.
+   *
+   * @param plan the compaction
+   * @return {@code false} if the plan was refused or failed (the reason is logged)
+   * @throws InterruptedException if interrupted
+   */
+  public boolean compactNow(Plan plan) throws InterruptedException {
+    pause();
+    try {
+      Running job;
+      lock.lock();
+      try {
+        job = admitLocked(current, plan);
+      } finally {
+        lock.unlock();
+      }
+      return job != null && execute(job, null);
+    } finally {
+      resume();
+    }
+  }
+
+  /**
+   * The ids of the tables in each level, L0 newest first (for tests and tools).
+   *
+   * @return one list per level
+   */
+  public List<List<Long>> tableIds() {
+    TableSet s = acquire();
+    try {
+      List<List<Long>> out = new ArrayList<>();
+      for (TableHandle[] level : s.levels) {
+        List<Long> ids = new ArrayList<>();
+        for (TableHandle t : level) {
+          ids.add(t.id);
+        }
+        out.add(ids);
+      }
+      return out;
+    } finally {
+      s.unref();
+    }
+  }
+
+  /**
    * Compacts all of L0 once into the first non-empty level below it (or the last level), for
    * {@code compactL0OnClose}.
    *

@@ -46,7 +46,7 @@ final class SstBuilder implements TableBuilder {
   private boolean failed;
 
   SstBuilder(WritableFile out, TableSettings settings) throws IOException {
-    Objects.requireNonNull(out, "out");
+    this.out = Objects.requireNonNull(out, "out");
     Objects.requireNonNull(settings, "settings");
     if (out.size() != 0) {
       throw new IllegalArgumentException(

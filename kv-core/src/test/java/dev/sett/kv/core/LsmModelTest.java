@@ -1,0 +1,191 @@
+package dev.sett.kv.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sett.kv.Db;
+import dev.sett.kv.DbStats;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.Item;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.Options;
+import dev.sett.kv.Txn;
+import dev.sett.kv.internal.Keys;
+import dev.sett.kv.testkit.TestSeeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The LSM tree against a {@link TreeMap} model: a long random sequence of set, delete, get,
+ * iterate (both directions, with prefixes), flatten and reopen, with 64 KiB memtables, 4 KiB
+ * tables and tiny level targets, so flushes and compactions run all the time, under each
+ * compaction strategy. Read-only transactions opened at random steps are kept open across later
+ * writes and compactions and checked against a copy of the model taken when they began: a
+ * compaction must never drop a version an open snapshot still needs.
+ */
+class LsmModelTest {
+  @org.junit.jupiter.api.io.TempDir Path dir;
+
+  private static byte[] key(Random r) {
+    int n = r.nextInt(400);
+    return String.format("k%02d/%d", n % 40, n).getBytes();
+  }
+
+  private record Snapshot(Txn txn, TreeMap<byte[], byte[]> model) {}
+
+  static Options.Builder smallTree(Path dir) {
+    return Options.builder(dir).memTableSize(64 << 10).numMemtables(3).blockSize(512)
+        .baseTableSize(8 << 10).baseLevelSize(32 << 10).levelSizeMultiplier(4)
+        .numLevelZeroTables(2).numLevelZeroTablesStall(6).numCompactors(2)
+        .blockCacheSize(64 << 10).indexCacheSize(32 << 10).maxOpenFiles(16);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"leveled", "tiered"})
+  void randomOperations_agreeWithATreeMap(String strategy, TestInfo info) {
+    long seed = TestSeeds.seed(info);
+    Random r = new Random(seed);
+    Options o = smallTree(dir).compactionStrategy(strategy).build();
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+    List<Snapshot> snapshots = new ArrayList<>();
+    Db db = Db.open(o);
+    long flushes = 0;
+    long compactions = 0;
+    try {
+      for (int step = 0; step < 5000; step++) {
+        int op = r.nextInt(1000);
+        String at = strategy + " seed " + TestSeeds.format(seed) + " step " + step;
+        if (op < 450) {
+          int n = 1 + r.nextInt(5);
+          List<byte[]> ks = new ArrayList<>();
+          List<byte[]> vs = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            ks.add(key(r));
+            byte[] v = new byte[r.nextInt(600)];
+            r.nextBytes(v);
+            vs.add(v);
+          }
+          db.update(t -> {
+            for (int i = 0; i < n; i++) {
+              t.set(ks.get(i), vs.get(i));
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            model.put(ks.get(i), vs.get(i));
+          }
+        } else if (op < 600) {
+          byte[] k = key(r);
+          db.update(t -> t.delete(k));
+          model.remove(k);
+        } else if (op < 800) {
+          byte[] k = key(r);
+          byte[] got = db.view(t -> value(t, k));
+          assertEqualValue(model.get(k), got, at + " get " + new String(k));
+        } else if (op < 900) {
+          boolean reverse = r.nextBoolean();
+          byte[] prefix = r.nextBoolean() ? new byte[0]
+              : String.format("k%02d/", r.nextInt(40)).getBytes();
+          try (Txn t = db.newTransaction(false)) {
+            assertEquals(expected(model, prefix, reverse), scan(t, prefix, reverse),
+                at + (reverse ? " reverse" : " forward"));
+          }
+        } else if (op < 950) {
+          if (snapshots.size() < 3) {
+            TreeMap<byte[], byte[]> copy = new TreeMap<>(Arrays::compareUnsigned);
+            copy.putAll(model);
+            snapshots.add(new Snapshot(db.newTransaction(false), copy));
+          } else {
+            Snapshot s = snapshots.remove(r.nextInt(snapshots.size()));
+            try (Txn t = s.txn()) {
+              for (int i = 0; i < 20; i++) {
+                byte[] k = key(r);
+                assertEqualValue(s.model().get(k), value(t, k), at + " snapshot get");
+              }
+              assertEquals(expected(s.model(), new byte[0], false), scan(t, new byte[0], false),
+                  at + " snapshot scan");
+            }
+          }
+        } else if (op < 955) {
+          db.flatten(2);
+          List<Integer> nonEmpty = new ArrayList<>();
+          for (var l : db.stats().levels()) {
+            if (l.tables() > 0) {
+              nonEmpty.add(l.level());
+            }
+          }
+          assertTrue(nonEmpty.size() <= 1 || (nonEmpty.size() == 2 && nonEmpty.get(0) == 0),
+              at + " flatten left levels " + nonEmpty);
+        } else {
+          for (Snapshot s : snapshots) {
+            s.txn().close();
+          }
+          snapshots.clear();
+          DbStats st = db.stats();
+          flushes += st.flushes();
+          compactions += st.compactions();
+          db.close();
+          db = Db.open(o);
+        }
+      }
+      DbStats st = db.stats();
+      flushes += st.flushes();
+      compactions += st.compactions();
+    } finally {
+      for (Snapshot s : snapshots) {
+        s.txn().close();
+      }
+      db.close();
+    }
+    assertTrue(flushes > 20, "flushes ran: " + flushes);
+    assertTrue(compactions > 5, "compactions ran: " + compactions);
+    try (Db again = Db.open(o); Txn t = again.newTransaction(false)) {
+      assertEquals(expected(model, new byte[0], false), scan(t, new byte[0], false));
+    }
+  }
+
+  static byte[] value(Txn t, byte[] k) {
+    Item i = t.get(k);
+    return i == null ? null : i.value();
+  }
+
+  private static void assertEqualValue(byte[] want, byte[] got, String at) {
+    if (want == null) {
+      assertNull(got, at);
+    } else {
+      assertArrayEquals(want, got, at);
+    }
+  }
+
+  static List<String> expected(TreeMap<byte[], byte[]> model, byte[] prefix, boolean reverse) {
+    List<String> want = new ArrayList<>();
+    Iterable<Map.Entry<byte[], byte[]>> es = reverse
+        ? model.descendingMap().entrySet() : model.entrySet();
+    for (Map.Entry<byte[], byte[]> e : es) {
+      if (Keys.hasPrefix(e.getKey(), prefix)) {
+        want.add(new String(e.getKey()) + "=" + Arrays.hashCode(e.getValue()));
+      }
+    }
+    return want;
+  }
+
+  static List<String> scan(Txn t, byte[] prefix, boolean reverse) {
+    List<String> got = new ArrayList<>();
+    try (KvIterator it = t.newIterator(IteratorOptions.builder().prefix(prefix)
+        .reverse(reverse).build())) {
+      for (it.rewind(); it.valid(); it.next()) {
+        got.add(new String(it.item().key()) + "=" + Arrays.hashCode(it.item().value()));
+      }
+    }
+    return got;
+  }
+}
