@@ -5,6 +5,7 @@
 module dev.sett.kv.testkit {
   requires transitive dev.sett.kv;
   requires org.junit.jupiter.api;
+  requires org.junit.jupiter.params;
   requires net.jqwik.api;
 
   exports dev.sett.kv.testkit;

@@ -8,12 +8,15 @@ import java.util.Objects;
  * merges the input tables, drops what no reader can see any more and writes the output level.
  *
  * <p>Rules every plan must keep (the engine checks them and refuses a plan that breaks one, with
- * an error naming the strategy): no input table is already being compacted; every table of the
- * output level that overlaps the plan's key range is an input; no level strictly between the
- * shallowest input level and the output level holds a table overlapping that range (older data
- * never moves above newer data: Badger's bug #2143); when L0 tables are inputs and the output is
- * below L0, they are the oldest L0 tables. Called by compactor threads under the engine's levels
- * lock, so a strategy sees a consistent view and need not be thread-safe.
+ * an error naming the strategy). The plan's key range spans the smallest to the largest key of
+ * all its inputs. No input table is already being compacted. For an output level of 1 or more,
+ * every table of the output level that overlaps the range is an input, and no level strictly
+ * between the shallowest input level and the output level holds a table overlapping the range
+ * that is not an input (older data never moves above newer data: Badger's bug #2143). When L0
+ * tables are inputs and the output is below L0, they are the oldest L0 tables, compacting ones
+ * counted. For an L0 output, the L0 inputs are adjacent in L0 and the output takes their place.
+ * Called by compactor threads under the engine's levels lock, so a strategy sees a consistent
+ * view and need not be thread-safe.
  */
 public interface CompactionStrategy {
 

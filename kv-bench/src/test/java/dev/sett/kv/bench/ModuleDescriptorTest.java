@@ -100,7 +100,10 @@ class ModuleDescriptorTest {
           "requires dev.sett.kv"),
       module("dev.sett.kv.levels",
           "requires dev.sett.kv",
-          "exports dev.sett.kv.levels to dev.sett.kv.core"),
+          "exports dev.sett.kv.levels to dev.sett.kv.core",
+          "provides dev.sett.kv.spi.CompactionStrategyProvider with"
+              + " dev.sett.kv.levels.compaction.LeveledStrategyProvider,"
+              + " dev.sett.kv.levels.compaction.TieredStrategyProvider"),
       module(CORE,
           "requires dev.sett.kv",
           "requires dev.sett.kv.levels",

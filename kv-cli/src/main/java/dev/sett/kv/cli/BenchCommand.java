@@ -90,6 +90,26 @@ final class BenchCommand implements Callable<Integer> {
   private Long memTableSize;
 
   @Option(
+      names = "--compaction",
+      paramLabel = "NAME",
+      description = "Compaction strategy, e.g. leveled or tiered (default: leveled).")
+  private String compaction;
+
+  @Option(
+      names = "--block-cache-size",
+      paramLabel = "BYTES",
+      converter = ByteSizeConverter.class,
+      description = "Block cache budget, e.g. 256m (default: 256 MiB).")
+  private Long blockCacheSize;
+
+  @Option(
+      names = "--settle-seconds",
+      paramLabel = "S",
+      description = "After the read phase, wait up to S seconds for compactions to bring every"
+          + " level within its target before printing the levels (default: ${DEFAULT-VALUE}).")
+  private int settleSeconds = 120;
+
+  @Option(
       names = "--seed",
       paramLabel = "SEED",
       converter = SeedConverter.class,
@@ -116,9 +136,11 @@ final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Db db = Db.open(options);
     long openNanos = System.nanoTime() - t0;
+    LsmSummary lsm;
     try {
       phases.add(load(db, workload, memory));
       phases.add(read(db, workload, memory, check));
+      lsm = LsmSummary.settle(db, settleSeconds, memory);
     } catch (RuntimeException e) {
       try {
         db.close();
@@ -133,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
     long closeNanos = System.nanoTime() - t0;
 
     printResults(report, phases, openNanos, closeNanos, check, memory);
+    lsm.print(report);
     if (!check.passed()) {
       throw new CliFailure("read-back verification failed: " + check.failures()
           + " (seed " + SeedConverter.format(runSeed) + ")");
@@ -148,7 +171,8 @@ final class BenchCommand implements Callable<Integer> {
     report.line("latency", "load: " + phases.get(0).latencyOf()
         + "; read: " + phases.get(1).latencyOf());
     report.line("open", BenchReport.seconds(openNanos));
-    report.line("close", BenchReport.seconds(closeNanos) + " (drains writes, syncs the WAL)");
+    report.line("close", BenchReport.seconds(closeNanos)
+        + " (drains writes, flushes the memtables)");
     report.line("verified", check.summary());
     long maxHeap = memory.maxHeap();
     report.line("heap", "peak used " + BenchReport.bytes(memory.peakHeapUsed())
@@ -169,6 +193,16 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (memTableSize != null) {
         b.memTableSize(memTableSize);
+      }
+      if (compaction != null) {
+        b.compactionStrategy(compaction);
+      }
+      if (blockCacheSize != null) {
+        b.blockCacheSize(blockCacheSize);
+      }
+      if (settleSeconds < 0) {
+        throw new IllegalArgumentException("--settle-seconds must be at least 0, got "
+            + settleSeconds);
       }
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -639,6 +639,20 @@ public final class LevelsController implements Closeable {
         }
       }
     }
+    if (out == 0) { // the output takes the inputs' place in L0, so they must be neighbours
+      int first = -1;
+      int last = -1;
+      TableHandle[] l0 = s.levels[0];
+      for (int i = 0; i < l0.length; i++) {
+        if (ids.contains(l0[i].id)) {
+          first = first < 0 ? i : first;
+          last = i;
+        }
+      }
+      if (last - first + 1 != ids.size()) {
+        return "the L0 inputs are not adjacent in L0";
+      }
+    }
     if (minLevel == 0 && out == 0) {
       for (InFlight f : inFlight) {
         if (f.outputLevel() == 0) {
