@@ -95,7 +95,11 @@ class ModuleDescriptorTest {
               + " dev.sett.kv.skiplist.ArenaSkipListFactory,"
               + " dev.sett.kv.skiplist.ConcurrentSkipListFactory"),
       module("dev.sett.kv.table",
-          "requires dev.sett.kv"),
+          "requires dev.sett.kv",
+          "provides dev.sett.kv.spi.TableFormat with dev.sett.kv.table.SstV1Format",
+          "provides dev.sett.kv.spi.BlockCacheFactory with"
+              + " dev.sett.kv.table.cache.CaffeineBlockCacheFactory,"
+              + " dev.sett.kv.table.cache.NoBlockCacheFactory"),
       module("dev.sett.kv.vlog",
           "requires dev.sett.kv"),
       module("dev.sett.kv.levels",
@@ -208,9 +212,9 @@ class ModuleDescriptorTest {
     for (String provider : PROVIDER_MODULES) {
       Set<String> required = ours.get(provider).requires().stream()
           .map(ModuleDescriptor.Requires::name)
-          .filter(n -> !n.equals("java.base"))
+          .filter(n -> n.startsWith("dev.sett."))
           .collect(Collectors.toCollection(TreeSet::new));
-      assertEquals(Set.of(API), required, provider);
+      assertEquals(Set.of(API), required, provider + ": of our modules, only the API");
     }
     Set<String> coreRequires = ours.get(CORE).requires().stream()
         .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
@@ -305,10 +309,15 @@ class ModuleDescriptorTest {
   }
 
   @Test
-  void bindingFromTheApiAndTheEngine_addsTheMemtableProvider() {
+  void bindingFromTheApiAndTheEngine_addsTheProviders() {
     Configuration cf = bound(API, CORE);
-    assertEquals(Set.of(API, CORE, "dev.sett.kv.levels", SKIPLIST), names(cf),
-        "core requires levels; binding adds skiplist for uses MemTableFactory");
+    Set<String> ours = names(cf).stream().filter(n -> n.startsWith("dev.sett."))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of(API, CORE, "dev.sett.kv.levels", SKIPLIST, "dev.sett.kv.table"), ours,
+        "core requires levels; binding adds skiplist (uses MemTableFactory) and table (uses"
+            + " TableFormat, BlockCacheFactory)");
+    assertTrue(names(cf).containsAll(Set.of("org.lz4.java", "com.github.benmanes.caffeine")),
+        "the table module's dependencies come along: " + names(cf));
   }
 
   @Test

@@ -447,6 +447,18 @@ final class SettDb implements Db {
 
   @Override
   public void close() {
+    close(true);
+  }
+
+  /**
+   * Closes like a process that died right after its last write reached the operating system:
+   * no memtable is flushed, so the WALs stay for the next open to replay (for WAL tests).
+   */
+  void closeWithoutFlushForTests() {
+    close(false);
+  }
+
+  private void close(boolean flush) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -461,7 +473,7 @@ final class SettDb implements Db {
     int flushed = 0;
     try {
       flusher.stop();
-      if (failure == null && !pipeline.failed()) {
+      if (flush && failure == null && !pipeline.failed()) {
         // Flush what is left, oldest first, so the next open replays nothing. After a write
         // failure a memtable may hold part of a transaction: then the WALs are replayed instead.
         MemTables m = pipeline.memTables();

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The child JVM of {@link CrashLoopTest}: commits transactions from two threads until it is killed
  * and prints {@code ACK <id>} after each commit returns. Transaction {@code id} works on the four
  * keys {@code s<slot>/0..3}, slot = id % {@value #SLOTS}: it deletes them when {@link
- * #isDelete(long)}, else sets them to the value {@code id}. The database runs with 64 KiB
+ * #isDelete(long)}, else sets them to the value {@code id}; either way it sets {@code l<slot>} to
+ * {@code id}, so the parent knows which transaction a slot must reflect even when it was a
+ * deletion whose ack the kill swallowed. The database runs with 64 KiB
  * memtables and tiny levels, so flushes and compactions are under way at every kill.
  */
 public final class CrashChild {
@@ -58,6 +60,7 @@ public final class CrashChild {
               txn.set(b("s" + slot + "/" + j), v);
             }
           }
+          txn.set(b("l" + slot), v); // which transaction touched the slot last
         });
         synchronized (out) {
           out.println("ACK " + id);

@@ -108,51 +108,45 @@ class CrashLoopTest {
           maxAck = Math.max(maxAck, id);
         }
       }
-      long maxSeen = verify(dir, sync, lastAcked, maxAck,
+
+      long maxSeen = verify(dir, sync, lastAcked,
           "cycle " + cycle + " seed " + TestSeeds.format(seed));
-      nextId = Math.max(maxAck, maxSeen) + 1;
+      nextId = Math.max(maxAck, maxSeen) + 1; // maxSeen covers ids that committed unacknowledged
     }
   }
 
   /** Opens the database and checks every slot; returns the highest transaction id found. */
-  private static long verify(Path dir, boolean sync, long[] lastAcked, long maxAck,
+  private static long verify(Path dir, boolean sync, long[] lastAcked,
       String where) {
     long maxSeen = -1;
     try (Db db = Db.open(CrashChild.options(dir, sync))) {
       for (int slot = 0; slot < CrashChild.SLOTS; slot++) {
         int sl = slot;
         String[] vals = db.view(txn -> {
-          String[] v = new String[4];
+          String[] v = new String[5];
           for (int j = 0; j < 4; j++) {
             Item it = txn.get(b("s" + sl + "/" + j));
             v[j] = it == null ? null : s(it.value());
           }
+          Item last = txn.get(b("l" + sl));
+          v[4] = last == null ? null : s(last.value());
           return v;
         });
-        for (int j = 1; j < 4; j++) {
-          assertEquals(vals[0], vals[j], where + ": slot " + slot + " is half written");
+        String what = where + ": slot " + slot + " " + java.util.Arrays.toString(vals);
+        if (lastAcked[slot] >= 0) {
+          assertTrue(vals[4] != null && Long.parseLong(vals[4]) >= lastAcked[slot],
+              what + " lost acknowledged transaction " + lastAcked[slot]);
         }
-        long acked = lastAcked[slot];
-        if (acked >= 0 && CrashChild.isDelete(acked)) {
-          // Deleted: absent, or set again by a later transaction. An older value is a
-          // resurrected key.
-          assertTrue(vals[0] == null || Long.parseLong(vals[0]) > acked, where + ": slot "
-              + slot + " holds " + vals[0] + " although transaction " + acked
-              + " deleted it and was acknowledged");
-        } else if (acked >= 0) {
-          // Set: the value, or a later one; absent only if the later delete (id + SLOTS) may
-          // have been issued (each of the two writer threads holds at most one unacked id).
-          if (vals[0] == null) {
-            assertTrue(acked + CrashChild.SLOTS <= maxAck + 2, where + ": slot " + slot
-                + " lost acknowledged transaction " + acked);
-          } else {
-            long got = Long.parseLong(vals[0]);
-            assertTrue(got >= acked, where + ": slot " + slot + " holds " + got
-                + " but transaction " + acked + " was acknowledged");
-          }
+        // The slot reflects exactly the last transaction that touched it: its four keys are
+        // deleted (a deleted key that is back was resurrected) or all hold its id (else the
+        // transaction is half present).
+        String want = vals[4] == null || CrashChild.isDelete(Long.parseLong(vals[4]))
+            ? null : vals[4];
+        for (int j = 0; j < 4; j++) {
+          assertEquals(want, vals[j], what + " does not match its last transaction");
         }
-        if (vals[0] != null) {
-          maxSeen = Math.max(maxSeen, Long.parseLong(vals[0]));
+        if (vals[4] != null) {
+          maxSeen = Math.max(maxSeen, Long.parseLong(vals[4]));
         }
       }
     }

@@ -297,9 +297,10 @@ class DbApiTest {
           }
         });
       }
-      assertTrue(((SettDb) db).memTables().all.length > 3, "memtables rotated");
     }
     try (Db db = Db.open(o)) {
+      assertTrue(db.stats().levels().stream().mapToInt(dev.sett.kv.LevelStats::tables).sum() > 3,
+          "memtables rotated and were flushed to tables: " + db.stats().levels());
       for (int i = 0; i < n; i++) {
         assertNotNull(db.view(txn -> txn.get(b(String.format("key%05d", 0)))));
         int k = i;

@@ -65,7 +65,7 @@ class LsmModelTest {
       for (int step = 0; step < 5000; step++) {
         int op = r.nextInt(1000);
         String at = strategy + " seed " + TestSeeds.format(seed) + " step " + step;
-        if (op < 450) {
+        if (op < 450 || (op >= 945 && op < 997)) {
           int n = 1 + r.nextInt(5);
           List<byte[]> ks = new ArrayList<>();
           List<byte[]> vs = new ArrayList<>();
@@ -87,11 +87,11 @@ class LsmModelTest {
           byte[] k = key(r);
           db.update(t -> t.delete(k));
           model.remove(k);
-        } else if (op < 800) {
+        } else if (op < 780) {
           byte[] k = key(r);
           byte[] got = db.view(t -> value(t, k));
           assertEqualValue(model.get(k), got, at + " get " + new String(k));
-        } else if (op < 900) {
+        } else if (op < 880) {
           boolean reverse = r.nextBoolean();
           byte[] prefix = r.nextBoolean() ? new byte[0]
               : String.format("k%02d/", r.nextInt(40)).getBytes();
@@ -99,7 +99,7 @@ class LsmModelTest {
             assertEquals(expected(model, prefix, reverse), scan(t, prefix, reverse),
                 at + (reverse ? " reverse" : " forward"));
           }
-        } else if (op < 950) {
+        } else if (op < 940) {
           if (snapshots.size() < 3) {
             TreeMap<byte[], byte[]> copy = new TreeMap<>(Arrays::compareUnsigned);
             copy.putAll(model);
@@ -115,7 +115,7 @@ class LsmModelTest {
                   at + " snapshot scan");
             }
           }
-        } else if (op < 955) {
+        } else if (op < 945) {
           db.flatten(2);
           List<Integer> nonEmpty = new ArrayList<>();
           for (var l : db.stats().levels()) {
@@ -125,7 +125,7 @@ class LsmModelTest {
           }
           assertTrue(nonEmpty.size() <= 1 || (nonEmpty.size() == 2 && nonEmpty.get(0) == 0),
               at + " flatten left levels " + nonEmpty);
-        } else {
+        } else { // op >= 997: reopen
           for (Snapshot s : snapshots) {
             s.txn().close();
           }

@@ -24,9 +24,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WAL replay: a torn tail is cut back to the last complete transaction; damage that must have
- * been synced is reported with file and offset; a transaction is never half applied.
+ * been synced is reported with file and offset; a transaction is never half applied. Databases
+ * here close without flushing (as a killed process would), so the WALs stay to be damaged.
  */
 class WalRecoveryTest {
+
+  /** An open database closed without flushing its memtables. */
+  static final class Unflushed implements AutoCloseable {
+    final SettDb db;
+
+    private Unflushed(SettDb db) {
+      this.db = db;
+    }
+
+    static Unflushed open(Options o) {
+      return new Unflushed((SettDb) Db.open(o));
+    }
+
+    @Override
+    public void close() {
+      db.closeWithoutFlushForTests();
+    }
+  }
   @TempDir Path dir;
 
   private List<Path> wals() throws IOException {
@@ -37,7 +56,8 @@ class WalRecoveryTest {
 
   /** Writes transactions t0..t(n-1), each setting keys tN/0..tN/2 to "vN". */
   private void writeTxns(Options o, int from, int n) {
-    try (Db db = Db.open(o)) {
+    try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
       for (int i = from; i < from + n; i++) {
         int t = i;
         db.update(txn -> {
@@ -80,7 +100,8 @@ class WalRecoveryTest {
     int lastPresent = 5;
     for (int cut = full.length - 1; cut > full.length - 200 && cut > 100; cut -= 3) {
       Files.write(wal, java.util.Arrays.copyOf(full, cut));
-      try (Db db = Db.open(o)) {
+      try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
         int present = checkAtomic(db, 5);
         assertTrue(present <= lastPresent, "cutting more cannot bring data back");
         assertTrue(present >= 2, "a transaction takes about 90 bytes: at most three fit in 200");
@@ -101,7 +122,8 @@ class WalRecoveryTest {
       f.setLength(size - 5);
     }
     writeTxns(o, 10, 2);
-    try (Db db = Db.open(o)) {
+    try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
       assertEquals(2, checkAtomic(db, 3));
       assertEquals(2, checkAtomic(db, 12) - 2);
     }
@@ -110,7 +132,8 @@ class WalRecoveryTest {
   @Test
   void damageInASealedWal_isReportedWithFileAndOffset() throws IOException {
     Options o = Options.builder(dir).memTableSize(64 << 10).numMemtables(64).build();
-    try (Db db = Db.open(o)) {
+    try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
       for (int i = 0; i < 2000; i++) {
         int n = i;
         db.update(txn -> txn.set(b("key" + n), new byte[100]));
@@ -145,7 +168,8 @@ class WalRecoveryTest {
     Path wal = wals().get(wals().size() - 1);
     long size = Files.size(wal);
     flip(wal, size - 30); // inside the last transaction
-    try (Db db = Db.open(o)) {
+    try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
       assertEquals(19, checkAtomic(db, 20));
     }
   }
@@ -155,7 +179,8 @@ class WalRecoveryTest {
     Options o = Options.builder(dir).build();
     writeTxns(o, 0, 1);
     Path other = dir.resolve("other");
-    try (Db db = Db.open(other)) {
+    try (Unflushed u = Unflushed.open(Options.builder(other).build())) {
+      Db db = u.db;
       db.update(txn -> txn.set(b("x"), b("y")));
     }
     Path foreign = wals().get(0);
@@ -171,7 +196,8 @@ class WalRecoveryTest {
   @Test
   void everyTransactionIsAtomic_whenTheLastOneIsCutAnywhere() throws IOException {
     Options o = Options.builder(dir).build();
-    try (Db db = Db.open(o)) {
+    try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
       db.update(txn -> txn.set(b("before"), b("1")));
       db.update(txn -> {
         for (int j = 0; j < 50; j++) {
@@ -183,7 +209,8 @@ class WalRecoveryTest {
     byte[] full = Files.readAllBytes(wal);
     for (int cut = full.length - 1; cut > full.length - 3000 && cut > 100; cut -= 97) {
       Files.write(wal, java.util.Arrays.copyOf(full, cut));
-      try (Db db = Db.open(o)) {
+      try (Unflushed u = Unflushed.open(o)) {
+      Db db = u.db;
         List<String> keys = new ArrayList<>();
         db.view(txn -> {
           try (KvIterator it = txn.newIterator(IteratorOptions.DEFAULT)) {

@@ -17,6 +17,7 @@ final class DataBlockBuilder {
   private int baseLength;
   private long baseVersion;
 
+  /** Creates a builder whose buffer starts with room for about {@code blockSize} bytes. */
   DataBlockBuilder(int blockSize) {
     buf = new GrowableBytes(blockSize + blockSize / 4);
   }

@@ -54,8 +54,11 @@ final class SstBuilder implements TableBuilder {
     }
     this.blockSize = settings.blockSize();
     this.compression = settings.compression();
-    this.block = new DataBlockBuilder(blockSize);
-    this.unit = new GrowableBytes(blockSize + blockSize / 2);
+    // Buffers start at about a block and grow with the largest entry; a huge block size in the
+    // settings does not allocate up front.
+    int initial = Math.min(blockSize, 1 << 20);
+    this.block = new DataBlockBuilder(initial);
+    this.unit = new GrowableBytes(initial + initial / 2);
     this.bloom = settings.bloomFalsePositive() > 0
         ? new BloomFilterBuilder(settings.bloomFalsePositive())
         : null;

@@ -31,7 +31,8 @@ class TableMetaProperties {
 
   @Property
   void anyDamagedByte_isCorruption(@ForAll("metas") TableMeta meta,
-      @ForAll @IntRange(max = 1_000_000) int where, @ForAll @IntRange(min = 1, max = 255) int flip) {
+      @ForAll @IntRange(max = 1_000_000) int where,
+      @ForAll @IntRange(min = 1, max = 255) int flip) {
     byte[] encoded = encode(meta);
     encoded[where % encoded.length] ^= (byte) flip;
     assertThrows(CorruptionException.class, () -> decode(encoded));

@@ -21,7 +21,7 @@ final class CaffeineBlockCache implements BlockCache {
   /** Heap bytes a cached block costs besides its contents (key record, node, array header). */
   static final int ENTRY_OVERHEAD = 96;
 
-  /** Which block: a small value the JIT can often keep off the heap for lookups. */
+  /** Which block: a record, so hashing and equality are generated and cheap. */
   private record Key(long tableId, int blockIndex) {}
 
   private final long capacity;
