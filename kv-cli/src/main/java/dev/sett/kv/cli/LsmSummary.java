@@ -22,8 +22,8 @@ final class LsmSummary {
   }
 
   /**
-   * Polls the statistics every 100 ms until no level scores 1 or more, or {@code maxSeconds}
-   * pass. (Polling is fine here: this is a report, not a test waiting for an event.)
+   * Polls the statistics every 100 ms until every level is within its target, or {@code
+   * maxSeconds} pass. (Polling is fine here: this is a report, not a test waiting for an event.)
    */
   static LsmSummary settle(Db db, int maxSeconds, PeakMemory memory) {
     long t0 = System.nanoTime();
@@ -42,9 +42,13 @@ final class LsmSummary {
     return new LsmSummary(s, System.nanoTime() - t0, inShape(s));
   }
 
+  /**
+   * L0 below its compaction trigger (score under 1) and every deeper level at or under its
+   * target size. (The last level's target is its own size, so its score is 1 by definition.)
+   */
   private static boolean inShape(DbStats s) {
     for (LevelStats l : s.levels()) {
-      if (l.score() >= 1) {
+      if (l.level() == 0 ? l.score() >= 1 : l.bytes() > l.targetBytes()) {
         return false;
       }
     }

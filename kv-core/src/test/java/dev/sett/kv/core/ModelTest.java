@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sett.kv.Db;
-import dev.sett.kv.IteratorOptions;
 import dev.sett.kv.Item;
-import dev.sett.kv.KvIterator;
 import dev.sett.kv.Options;
 import dev.sett.kv.Txn;
 import dev.sett.kv.testkit.TestSeeds;
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.TestInfo;
@@ -87,21 +84,10 @@ class ModelTest {
           boolean reverse = r.nextBoolean();
           byte[] prefix = r.nextBoolean() ? new byte[0]
               : String.format("k%02d/", r.nextInt(40)).getBytes();
-          List<String> want = new ArrayList<>();
-          Iterable<Map.Entry<byte[], byte[]>> es = reverse
-              ? model.descendingMap().entrySet() : model.entrySet();
-          for (Map.Entry<byte[], byte[]> e : es) {
-            if (dev.sett.kv.internal.Keys.hasPrefix(e.getKey(), prefix)) {
-              want.add(new String(e.getKey()) + "=" + Arrays.hashCode(e.getValue()));
-            }
-          }
-          List<String> got = new ArrayList<>();
-          try (Txn t = db.newTransaction(false);
-              KvIterator it = t.newIterator(IteratorOptions.builder().prefix(prefix)
-                  .reverse(reverse).build())) {
-            for (it.rewind(); it.valid(); it.next()) {
-              got.add(new String(it.item().key()) + "=" + Arrays.hashCode(it.item().value()));
-            }
+          List<String> want = LsmModelTest.expected(model, prefix, reverse);
+          List<String> got;
+          try (Txn t = db.newTransaction(false)) {
+            got = LsmModelTest.scan(t, prefix, reverse);
           }
           assertEquals(want, got, at + (reverse ? " reverse" : " forward"));
         } else {

@@ -1,10 +1,9 @@
 package dev.sett.kv.table;
 
-import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
+import dev.sett.kv.testkit.TableFormatContract.At;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
@@ -15,29 +14,6 @@ import net.jqwik.api.Tuple;
 /** Generators and a model shared by the codec properties. */
 final class Entries {
   private Entries() {}
-
-  /** A position in internal order. */
-  record At(byte[] key, long version) implements Comparable<At> {
-    @Override
-    public int compareTo(At o) {
-      return Keys.compareInternal(key, version, o.key, o.version);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof At a && a.version == version && Arrays.equals(a.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(key) * 31 + Long.hashCode(version);
-    }
-
-    @Override
-    public String toString() {
-      return HexFormat.of().formatHex(key) + "@" + Long.toUnsignedString(version);
-    }
-  }
 
   /** One generated entry. */
   record Put(At at, StoredValue value) {}
