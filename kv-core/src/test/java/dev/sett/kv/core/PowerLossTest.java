@@ -32,17 +32,23 @@ class PowerLossTest {
   @Test
   void syncWrites_nothingAcknowledgedIsLost(TestInfo info) throws Exception {
     long base = TestSeeds.seed(info);
-    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 50); i++) {
-      cycle(base + i, true, 2);
+    int seeds = Integer.getInteger("sett.powerloss.seeds", 50);
+    int withTables = 0;
+    for (int i = 0; i < seeds; i++) {
+      withTables += cycle(base + i, true, 2) ? 1 : 0;
     }
+    assertTrue(withTables >= seeds / 4, "crashes among tables: " + withTables + " of " + seeds);
   }
 
   @Test
   void withoutSyncWrites_aPrefixOfTheCommitsSurvives(TestInfo info) throws Exception {
     long base = TestSeeds.seed(info);
-    for (int i = 0; i < Integer.getInteger("sett.powerloss.seeds", 50); i++) {
-      cycle(base + i, false, 1);
+    int seeds = Integer.getInteger("sett.powerloss.seeds", 50);
+    int withTables = 0;
+    for (int i = 0; i < seeds; i++) {
+      withTables += cycle(base + i, false, 1) ? 1 : 0;
     }
+    assertTrue(withTables >= seeds / 4, "crashes among tables: " + withTables + " of " + seeds);
   }
 
   private static String sizes(FaultyStorage storage) throws java.io.IOException {
@@ -59,12 +65,16 @@ class PowerLossTest {
         .syncWrites(sync).build();
   }
 
-  private void cycle(long seed, boolean sync, int writers) throws Exception {
+  /** Makes values big enough that the crash finds flushes and compactions under way. */
+  private static final String PADDING = "p".repeat(60);
+
+  /** One crash and check; returns whether the database held table files when it crashed. */
+  private boolean cycle(long seed, boolean sync, int writers) throws Exception {
     String where = "seed " + TestSeeds.format(seed) + " sync=" + sync;
     Random r = new Random(seed);
     FaultyStorage storage = new FaultyStorage(new MemoryStorage(), seed);
     ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
-    int crashAfter = 1 + r.nextInt(400);
+    int crashAfter = 1 + r.nextInt(1200); // up to ~6 memtables of 64 KiB: flushes, compactions
     CountDownLatch enough = new CountDownLatch(crashAfter);
     Db db = Db.open(options(storage, sync));
     List<Thread> threads = new ArrayList<>();
@@ -79,7 +89,7 @@ class PowerLossTest {
             id = nextId[0]++;
           }
           try {
-            byte[] v = b(Long.toString(id));
+            byte[] v = b(id + "/" + PADDING);
             db.update(txn -> {
               for (int j = 0; j < 3; j++) {
                 txn.set(b("t" + id + "/" + j), v);
@@ -105,6 +115,7 @@ class PowerLossTest {
     if (unexpected.get() != null) {
       throw new AssertionError(where + ": a writer failed before the crash", unexpected.get());
     }
+    boolean hadTables = storage.list().stream().anyMatch(n -> n.endsWith(".sst"));
     FaultyStorage.CrashReport report = storage.crash(seed);
     try {
       db.close(); // also wakes a writer waiting for memtable space
@@ -127,7 +138,7 @@ class PowerLossTest {
           for (int j = 0; j < 3; j++) {
             Item it = txn.get(b("t" + tid + "/" + j));
             if (it != null) {
-              assertEquals(Long.toString(tid), s(it.value()));
+              assertEquals(tid + "/" + PADDING, s(it.value()));
               c++;
             }
           }
@@ -154,5 +165,6 @@ class PowerLossTest {
       // The reopened database takes writes again.
       again.update(txn -> txn.set(b("after"), b("crash")));
     }
+    return hadTables;
   }
 }
