@@ -55,6 +55,7 @@ final class Flusher {
           try {
             wait();
           } catch (InterruptedException e) {
+            pipeline.failBackground(e);
             return;
           }
         }
@@ -75,10 +76,8 @@ final class Flusher {
           }
           flush(imm[imm.length - 1], false);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) { // anything that stops flushing must fail writes, not stall them
         pipeline.failBackground(e);
-        return;
-      } catch (InterruptedException e) {
         return;
       }
     }
@@ -127,8 +126,16 @@ final class Flusher {
       notifyAll();
     }
     levels.wakeWaiters();
-    if (thread.isAlive()) {
-      thread.join();
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true; // close must not go on while a flush writes files
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

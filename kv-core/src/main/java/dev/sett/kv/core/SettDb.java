@@ -143,9 +143,9 @@ final class SettDb implements Db {
       return;
     }
     for (String name : storage.list()) {
-      if (FileNames.walId(name) >= 0) {
-        throw new CorruptionException(Manifest.FILE_NAME, 0, "the MANIFEST is missing but WAL"
-            + " file " + name + " exists; refusing to start a new database over old data");
+      if (FileNames.walId(name) >= 0 || name.endsWith(".sst")) {
+        throw new CorruptionException(Manifest.FILE_NAME, 0, "the MANIFEST is missing but "
+            + name + " exists; refusing to start a new database over old data");
       }
     }
     manifest = Manifest.create(storage);

@@ -160,15 +160,22 @@ final class Transaction implements Txn {
     MemTables mts = db.memTables();
     LevelsController.Snapshot tables = db.tables();
     List<EntryIterator> sources = new ArrayList<>();
-    if (update && !pending.isEmpty()) {
-      sources.add(pending.iterator(readTs));
+    DbIterator it;
+    try {
+      if (update && !pending.isEmpty()) {
+        sources.add(pending.iterator(readTs));
+      }
+      for (MemTableHandle h : mts.all) {
+        sources.add(h.table().iterator());
+      }
+      sources.addAll(tables.iterators());
+      it = new DbIterator(db, this, sources.toArray(new EntryIterator[0]), readTs, options,
+          onlyKey, tables);
+    } catch (RuntimeException | Error e) {
+      sources.forEach(EntryIterator::close);
+      tables.close();
+      throw e;
     }
-    for (MemTableHandle h : mts.all) {
-      sources.add(h.table().iterator());
-    }
-    sources.addAll(tables.iterators());
-    DbIterator it = new DbIterator(db, this, sources.toArray(new EntryIterator[0]), readTs,
-        options, onlyKey, tables);
     iterators.add(it);
     return it;
   }

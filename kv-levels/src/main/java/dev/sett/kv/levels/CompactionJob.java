@@ -94,8 +94,14 @@ final class CompactionJob {
       } catch (ExecutionException e) {
         failure = failure == null ? e.getCause() : failure;
       } catch (InterruptedException e) {
+        // Keep waiting: a running sub-compaction still reads the inputs and writes tables.
         Thread.currentThread().interrupt();
         failure = failure == null ? e : failure;
+        try {
+          parts.add(uninterruptibly(f));
+        } catch (ExecutionException ee) {
+          // already failing
+        }
       }
     }
     if (failure != null) {
@@ -118,6 +124,23 @@ final class CompactionJob {
       out.addAll(p);
     }
     return out;
+  }
+
+  private static <T> T uninterruptibly(Future<T> f) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -220,11 +243,7 @@ final class CompactionJob {
 
   /** Deletes tables written by a failed job (the MANIFEST never listed them). */
   private static void discard(List<TableHandle> written) {
-    for (TableHandle t : written) {
-      t.markObsolete();
-      t.ref();
-      t.unref();
-    }
+    written.forEach(LevelsController::discard);
     written.clear();
   }
 }

@@ -1,6 +1,7 @@
 package dev.sett.kv.levels;
 
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.DbClosedException;
 import dev.sett.kv.LevelStats;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.internal.Keys;
@@ -100,6 +101,13 @@ public final class LevelsController implements Closeable {
    */
   public static LevelsController open(LevelsConfig config, Manifest manifest) throws IOException {
     Map<Long, Manifest.TableEntry> listed = manifest.state().tables();
+    // Check before deleting anything: a database that cannot open must stay as it was.
+    for (long id : listed.keySet()) {
+      if (!config.storage().exists(TableFiles.name(id))) {
+        throw new CorruptionException(TableFiles.name(id), 0,
+            "the MANIFEST lists this table but the file is missing");
+      }
+    }
     long maxId = 0;
     for (String name : config.storage().list()) {
       long id = TableFiles.id(name);
@@ -129,10 +137,6 @@ public final class LevelsController implements Closeable {
           throw new CorruptionException(Manifest.FILE_NAME, 0, "table " + TableFiles.name(id)
               + " is in level " + level + " but the database has " + config.maxLevels()
               + " levels (maxLevels)");
-        }
-        if (!config.storage().exists(TableFiles.name(id))) {
-          throw new CorruptionException(TableFiles.name(id), 0,
-              "the MANIFEST lists this table but the file is missing");
         }
         levels.get(level).add(c.openTable(id, e.getValue().format()));
       }
@@ -188,6 +192,9 @@ public final class LevelsController implements Closeable {
       if (s.tryRef()) {
         return s;
       }
+      if (closing && s == current) {
+        throw new DbClosedException("the database is closed");
+      }
     }
   }
 
@@ -208,7 +215,10 @@ public final class LevelsController implements Closeable {
     TableHandle t = null;
     try {
       StoredValue best = null;
-      for (TableHandle h : s.levels[0]) {
+      for (TableHandle h : s.levels[0]) { // newest first by max version
+        if (best != null && h.maxVersion <= best.version()) {
+          break; // this table and the older ones hold nothing newer than best
+        }
         t = h;
         if (h.covers(key)) {
           StoredValue v = h.table.get(key, readTs);
@@ -331,16 +341,21 @@ public final class LevelsController implements Closeable {
         table = w.finish();
         config.storage().syncDirectory();
       }
-      List<Manifest.Change> changes = table == null ? List.of()
-          : List.of(Manifest.Change.create(table.id, 0, config.tableFormat().name()));
+    } catch (IOException | RuntimeException e) {
+      if (table != null) {
+        discard(table);
+      } else if (w != null) {
+        w.abandon();
+      }
+      throw e;
+    }
+    List<Manifest.Change> changes = table == null ? List.of()
+        : List.of(Manifest.Change.create(table.id, 0, config.tableFormat().name()));
+    try {
       manifest.apply(changes, walFlushedThrough);
     } catch (IOException | RuntimeException e) {
       if (table != null) {
-        table.markObsolete();
-        table.ref();
-        table.unref();
-      } else if (w != null) {
-        w.abandon();
+        close(table); // the record may have reached the file: keep the table for the next open
       }
       throw e;
     }
@@ -393,6 +408,19 @@ public final class LevelsController implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Deletes a table no MANIFEST record lists. */
+  static void discard(TableHandle t) {
+    t.markObsolete();
+    t.ref();
+    t.unref();
+  }
+
+  /** Closes a table without deleting its file. */
+  static void close(TableHandle t) {
+    t.ref();
+    t.unref();
   }
 
   /** Wakes every thread waiting on a change of the levels, so it can re-check why it waits. */
@@ -469,6 +497,11 @@ public final class LevelsController implements Closeable {
           if (closing) {
             return;
           }
+          if (!manifest.isWritable()) {
+            LOG.log(System.Logger.Level.ERROR, "compactor {0} stops: the MANIFEST cannot be"
+                + " written", id);
+            return;
+          }
           job = paused > 0 || backOff ? null : pickLocked(id);
           if (job != null) {
             break;
@@ -517,6 +550,9 @@ public final class LevelsController implements Closeable {
 
   /** Checks a plan and marks its tables; logs and returns null when it breaks a rule. */
   private Running admitLocked(TableSet s, Plan plan) {
+    if (closing) {
+      return null;
+    }
     String problem = checkPlan(s, plan);
     if (problem != null) {
       String msg = "compaction strategy '" + config.strategyName() + "' proposed an invalid plan ("
@@ -560,6 +596,7 @@ public final class LevelsController implements Closeable {
         }
       }
     }
+    bottom.sort(TableSet.KEY_ORDER); // split keys come from it in order
     boolean hasOverlap = plan.outputLevel() == 0;
     for (int i = plan.outputLevel() + 1; i < s.levels.length && !hasOverlap; i++) {
       for (TableHandle t : s.levels[i]) {
@@ -596,7 +633,11 @@ public final class LevelsController implements Closeable {
     int minLevel = Integer.MAX_VALUE;
     byte[] lo = null;
     byte[] hi = null;
+    Set<Integer> levelsSeen = new HashSet<>();
     for (Input in : plan.inputs()) {
+      if (!levelsSeen.add(in.level())) {
+        return "level " + in.level() + " is listed twice";
+      }
       if (in.level() < 0 || in.level() > out) {
         return "input level " + in.level() + " is below the output level " + out;
       }
@@ -697,13 +738,15 @@ public final class LevelsController implements Closeable {
       }
       try {
         config.storage().syncDirectory();
+      } catch (IOException | RuntimeException e) {
+        out.forEach(LevelsController::discard);
+        throw e;
+      }
+      try {
         manifest.apply(changes, 0);
       } catch (IOException | RuntimeException e) {
-        for (TableHandle t : out) {
-          t.markObsolete();
-          t.ref();
-          t.unref();
-        }
+        // The record may have reached the file: keep the tables for the next open to sort out.
+        out.forEach(LevelsController::close);
         throw e;
       }
       install(r.inputIds(), r.plan().outputLevel(), out);
@@ -746,7 +789,13 @@ public final class LevelsController implements Closeable {
       paused++;
       changed.signalAll();
       while (running > 0) {
-        changed.await();
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          paused--; // the caller's resume() will not run
+          changed.signalAll();
+          throw e;
+        }
       }
     } finally {
       lock.unlock();
@@ -1000,17 +1049,30 @@ public final class LevelsController implements Closeable {
     } finally {
       lock.unlock();
     }
+    boolean interrupted = false;
     for (Thread t : compactors) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true; // finish closing first: files must not be used after the lock goes
+        }
       }
+    }
+    lock.lock();
+    try {
+      while (running > 0) { // flatten or compactNow on a user thread: cancelled via closing
+        changed.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
     }
     if (subcompactions != null) {
       subcompactions.shutdownNow();
     }
     current.unref();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -327,7 +327,9 @@ public final class Manifest implements Closeable {
    *
    * @param changes the changes, applied together
    * @param walFlushedThrough the highest WAL id now fully in tables, or 0 for no change
-   * @throws IOException if the file cannot be written (the state is then unchanged)
+   * @throws IOException if the record cannot be written or synced. The in-memory state is then
+   *     unchanged but the record may or may not be on disk: the caller must keep every file the
+   *     change refers to (the next open sorts it out) and this manifest refuses further changes
    * @throws IllegalArgumentException if a change contradicts the state
    */
   public synchronized void apply(List<Change> changes, long walFlushedThrough)
@@ -376,14 +378,38 @@ public final class Manifest implements Closeable {
     }
   }
 
-  private void rewrite() throws IOException {
-    out.close();
-    out = null;
-    publish(storage, header, tables, walFlushedThrough);
-    out = storage.openForAppend(FILE_NAME);
-    LOG.log(System.Logger.Level.DEBUG, "MANIFEST rewritten: {0} tables, {1} deletions dropped",
-        tables.size(), deletions);
-    deletions = 0;
+  /**
+   * Rewrites the file without the deletions. The change that triggered it is already durable,
+   * so a failure here is logged, not thrown: the old file (or the new one, if the rename went
+   * through) holds the whole state, and appending resumes on whichever is in place.
+   */
+  private void rewrite() {
+    try {
+      out.close();
+      out = null;
+      publish(storage, header, tables, walFlushedThrough);
+      LOG.log(System.Logger.Level.DEBUG, "MANIFEST rewritten: {0} tables, {1} deletions"
+          + " dropped", tables.size(), deletions);
+      deletions = 0;
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot rewrite the MANIFEST; appending to it as it"
+          + " is", e);
+    }
+    try {
+      out = storage.openForAppend(FILE_NAME);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "cannot reopen the MANIFEST for appending; no further"
+          + " table changes can be recorded", e);
+    }
+  }
+
+  /**
+   * Whether changes can still be appended (not closed, no failed append or reopen).
+   *
+   * @return {@code true} while {@link #apply} may succeed
+   */
+  public synchronized boolean isWritable() {
+    return out != null;
   }
 
   /** Writes a MANIFEST holding {@code tables} under the temp name, then publishes it. */
