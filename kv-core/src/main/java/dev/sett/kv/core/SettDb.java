@@ -64,14 +64,28 @@ final class SettDb implements Db {
   private WritePipeline pipeline;
   private Flusher flusher;
   private long memTableCapacity;
+  private boolean flushInBackground = true;
 
   private SettDb(Options options) {
     this.options = options;
   }
 
   static SettDb open(Options options) {
+    return open(options, true);
+  }
+
+  /**
+   * Opens without starting the flusher, so full memtables and their WALs stay until close (for
+   * WAL tests, which damage sealed WALs; with the flusher they would race its deletions).
+   */
+  static SettDb openWithoutFlusherForTests(Options options) {
+    return open(options, false);
+  }
+
+  private static SettDb open(Options options, boolean flushInBackground) {
     long t0 = System.nanoTime();
     SettDb db = new SettDb(options);
+    db.flushInBackground = flushInBackground;
     try {
       db.resolveProviders();
       db.createDirectoryAndLock();
@@ -167,7 +181,9 @@ final class SettDb implements Db {
   /** Steps 8 and 11: the compactors and the flusher. */
   private void startBackgroundWork() {
     levels.startCompactors(oracle::discardAtOrBelow);
-    flusher.start();
+    if (flushInBackground) {
+      flusher.start();
+    }
   }
 
   /**

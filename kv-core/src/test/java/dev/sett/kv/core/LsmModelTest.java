@@ -116,15 +116,9 @@ class LsmModelTest {
             }
           }
         } else if (op < 945) {
+          // Background flushes and compactions resume right after, so the shape it leaves is
+          // checked in LevelsBehaviourTest (without compactors); here the contents must hold.
           db.flatten(2);
-          List<Integer> nonEmpty = new ArrayList<>();
-          for (var l : db.stats().levels()) {
-            if (l.tables() > 0) {
-              nonEmpty.add(l.level());
-            }
-          }
-          assertTrue(nonEmpty.size() <= 1 || (nonEmpty.size() == 2 && nonEmpty.get(0) == 0),
-              at + " flatten left levels " + nonEmpty);
         } else { // op >= 997: reopen
           for (Snapshot s : snapshots) {
             s.txn().close();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WalRecoveryTest {
 
-  /** An open database closed without flushing its memtables. */
+  /** A database that neither flushes while open nor at close: its WALs stay. */
   static final class Unflushed implements AutoCloseable {
     final SettDb db;
 
@@ -38,7 +38,7 @@ class WalRecoveryTest {
     }
 
     static Unflushed open(Options o) {
-      return new Unflushed((SettDb) Db.open(o));
+      return new Unflushed(SettDb.openWithoutFlusherForTests(o));
     }
 
     @Override
