@@ -62,7 +62,8 @@ class LsmModelTest {
     long flushes = 0;
     long compactions = 0;
     try {
-      for (int step = 0; step < 5000; step++) {
+      int steps = Integer.getInteger("sett.model.steps", 5000); // 50,000 with -Pstress
+      for (int step = 0; step < steps; step++) {
         int op = r.nextInt(1000);
         String at = strategy + " seed " + TestSeeds.format(seed) + " step " + step;
         if (op < 450 || (op >= 945 && op < 997)) {
