@@ -125,6 +125,11 @@ public record FileHeader(int magic, String formatName, int formatVersion, byte[]
           "bad magic: expected %08x, found %08x", expectedMagic, magic));
     }
     if (headerVersion != HEADER_VERSION) {
+      if (onlyVersionFieldDamaged(file, nameLength)) {
+        throw new CorruptionException(fileName, 4, "header version field damaged (reads "
+            + headerVersion + "; the rest of the header checks out as version "
+            + HEADER_VERSION + ")");
+      }
       throw new UnsupportedFormatException(fileName,
           "header version " + headerVersion + " is not supported (this build reads "
               + HEADER_VERSION + ")");
@@ -165,6 +170,25 @@ public record FileHeader(int magic, String formatName, int formatVersion, byte[]
               + minVersion + ", " + maxVersion + "]");
     }
     return new FileHeader(magic, formatName, formatVersion, dbId, fileId);
+  }
+
+  /**
+   * Whether the header is a version-1 header whose version field alone is wrong: its checksum
+   * matches once the field is put back to 1. A genuinely newer header has another layout, so the
+   * check fails for it (but for a 2^-32 chance), and it is reported as unsupported instead.
+   */
+  private static boolean onlyVersionFieldDamaged(ReadableFile file, int nameLength)
+      throws IOException {
+    if (nameLength == 0 || nameLength > MAX_NAME || file.size() < lengthFor(nameLength)) {
+      return false;
+    }
+    byte[] all = new byte[lengthFor(nameLength)];
+    file.readFully(0, all, 0, all.length);
+    all[4] = (byte) (HEADER_VERSION >>> 8);
+    all[5] = (byte) HEADER_VERSION;
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, all.length - 4);
+    return ByteBuffer.wrap(all).getInt(all.length - 4) == (int) crc.getValue();
   }
 
   /**

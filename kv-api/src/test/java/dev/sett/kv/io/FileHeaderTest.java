@@ -231,6 +231,19 @@ class FileHeaderTest {
   }
 
   @Example
+  void damagedHeaderVersionField_isCorruption_notANewerFormat() throws IOException {
+    for (int bit = 0; bit < 16; bit++) {
+      byte[] b = sample().encode();
+      b[4 + bit / 8] ^= (byte) (1 << (bit % 8)); // the v1 checksum now fails only because of it
+      try (ReadableFile f = file("000001.sst", b)) {
+        CorruptionException e = assertThrows(CorruptionException.class,
+            () -> FileHeader.read(f, MAGIC, "sst-v1", 3, 3), "bit " + bit);
+        assertEquals(4, e.offset());
+      }
+    }
+  }
+
+  @Example
   void unknownHeaderVersion_isUnsupported() throws IOException {
     byte[] b = sample().encode();
     b[5] = 2; // header version 2, with a checksum that would match it
