@@ -67,23 +67,7 @@ class LsmModelTest {
         int op = r.nextInt(1000);
         String at = strategy + " seed " + TestSeeds.format(seed) + " step " + step;
         if (op < 450 || (op >= 945 && op < 997)) {
-          int n = 1 + r.nextInt(5);
-          List<byte[]> ks = new ArrayList<>();
-          List<byte[]> vs = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            ks.add(key(r));
-            byte[] v = new byte[r.nextInt(600)];
-            r.nextBytes(v);
-            vs.add(v);
-          }
-          db.update(t -> {
-            for (int i = 0; i < n; i++) {
-              t.set(ks.get(i), vs.get(i));
-            }
-          });
-          for (int i = 0; i < n; i++) {
-            model.put(ks.get(i), vs.get(i));
-          }
+          writeRandomTransaction(db, model, r, LsmModelTest::key, 600);
         } else if (op < 600) {
           byte[] k = key(r);
           db.update(t -> t.delete(k));
@@ -145,6 +129,31 @@ class LsmModelTest {
     assertTrue(compactions > 5, "compactions ran: " + compactions);
     try (Db again = Db.open(o); Txn t = again.newTransaction(false)) {
       assertEquals(expected(model, new byte[0], false), scan(t, new byte[0], false));
+    }
+  }
+
+  /**
+   * Commits one transaction setting 1 to 5 random keys to random values of up to {@code
+   * maxValue - 1} bytes, and applies it to the model.
+   */
+  static void writeRandomTransaction(Db db, TreeMap<byte[], byte[]> model, Random r,
+      java.util.function.Function<Random, byte[]> key, int maxValue) {
+    int n = 1 + r.nextInt(5);
+    List<byte[]> ks = new ArrayList<>();
+    List<byte[]> vs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ks.add(key.apply(r));
+      byte[] v = new byte[r.nextInt(maxValue)];
+      r.nextBytes(v);
+      vs.add(v);
+    }
+    db.update(t -> {
+      for (int i = 0; i < n; i++) {
+        t.set(ks.get(i), vs.get(i));
+      }
+    });
+    for (int i = 0; i < n; i++) {
+      model.put(ks.get(i), vs.get(i));
     }
   }
 

@@ -10,7 +10,6 @@ import dev.sett.kv.Options;
 import dev.sett.kv.Txn;
 import dev.sett.kv.testkit.TestSeeds;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -47,23 +46,7 @@ class ModelTest {
         int op = r.nextInt(100);
         String at = "seed " + TestSeeds.format(seed) + " step " + step;
         if (op < 45) {
-          int n = 1 + r.nextInt(5);
-          List<byte[]> ks = new ArrayList<>();
-          List<byte[]> vs = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            ks.add(key(r));
-            byte[] v = new byte[r.nextInt(200)];
-            r.nextBytes(v);
-            vs.add(v);
-          }
-          db.update(t -> {
-            for (int i = 0; i < n; i++) {
-              t.set(ks.get(i), vs.get(i));
-            }
-          });
-          for (int i = 0; i < n; i++) {
-            model.put(ks.get(i), vs.get(i));
-          }
+          LsmModelTest.writeRandomTransaction(db, model, r, ModelTest::key, 200);
         } else if (op < 60) {
           byte[] k = key(r);
           db.update(t -> t.delete(k));

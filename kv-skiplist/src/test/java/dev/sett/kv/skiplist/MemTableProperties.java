@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sett.kv.internal.Keys;
+import dev.sett.kv.testkit.At;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
@@ -50,29 +51,6 @@ class MemTableProperties {
     public String toString() {
       return hex(key) + "@" + version + "=" + (value.length > 16 ? value.length + " bytes"
           : hex(value)) + " meta " + meta;
-    }
-  }
-
-  /** A position in internal order: the model's key type. */
-  record At(byte[] key, long version) implements Comparable<At> {
-    @Override
-    public int compareTo(At o) {
-      return Keys.compareInternal(key, version, o.key, o.version);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof At a && a.version == version && Arrays.equals(a.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(key) * 31 + Long.hashCode(version);
-    }
-
-    @Override
-    public String toString() {
-      return hex(key) + "@" + version;
     }
   }
 

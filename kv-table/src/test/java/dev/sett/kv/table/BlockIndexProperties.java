@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sett.kv.CorruptionException;
-import dev.sett.kv.testkit.TableFormatContract.At;
+import dev.sett.kv.testkit.At;
 import dev.sett.kv.table.Entries.Put;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.sett.kv.table;
 
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
-import dev.sett.kv.testkit.TableFormatContract.At;
+import dev.sett.kv.testkit.At;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;

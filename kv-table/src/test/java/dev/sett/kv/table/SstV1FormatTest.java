@@ -19,6 +19,7 @@ import dev.sett.kv.spi.Table;
 import dev.sett.kv.spi.TableContext;
 import dev.sett.kv.spi.TableFormat;
 import dev.sett.kv.table.cache.CaffeineBlockCacheFactory;
+import dev.sett.kv.testkit.At;
 import dev.sett.kv.testkit.TableFormatContract;
 import dev.sett.kv.testkit.TestSeeds;
 import java.io.IOException;

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.sett.kv.Compression;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.StorageException;
-import dev.sett.kv.internal.Keys;
 import dev.sett.kv.internal.ProviderRegistry;
 import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.io.ReadableFile;
@@ -83,35 +82,7 @@ public abstract class TableFormatContract {
   protected abstract TableFormat format();
 
   // ---------------------------------------------------------------------------------------------
-  // Model
-
-  /**
-   * A position in internal order, the model's key.
-   *
-   * @param key the user key
-   * @param version the version
-   */
-  public record At(byte[] key, long version) implements Comparable<At> {
-    @Override
-    public int compareTo(At o) {
-      return Keys.compareInternal(key, version, o.key, o.version);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof At a && a.version == version && Arrays.equals(a.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(key) * 31 + Long.hashCode(version);
-    }
-
-    @Override
-    public String toString() {
-      return hex(key) + "@" + Long.toUnsignedString(version);
-    }
-  }
+  // Model (keyed by {@link At})
 
   /**
    * How a round trip is written and read.

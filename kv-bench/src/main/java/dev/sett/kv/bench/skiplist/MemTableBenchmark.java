@@ -170,7 +170,13 @@ public class MemTableBenchmark {
       x = 0x9E37_79B9_7F4A_7C15L * (thread.getThreadIndex() + 1);
     }
 
-    int nextIndex(int bound) {
+    /**
+     * The next index.
+     *
+     * @param bound one past the largest index
+     * @return an index in [0, bound)
+     */
+    public int nextIndex(int bound) {
       x ^= x << 13;
       x ^= x >>> 7;
       x ^= x << 17;

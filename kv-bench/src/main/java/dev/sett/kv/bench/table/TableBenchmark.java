@@ -1,6 +1,7 @@
 package dev.sett.kv.bench.table;
 
 import dev.sett.kv.Compression;
+import dev.sett.kv.bench.skiplist.MemTableBenchmark.Cursor;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.io.NioStorage;
 import dev.sett.kv.io.Storage;
@@ -203,19 +204,6 @@ public class TableBenchmark {
     }
   }
 
-  /** Per-thread random index (xorshift). */
-  @State(Scope.Thread)
-  public static class Cursor {
-    private long x = 0x9E37_79B9_7F4A_7C15L;
-
-    int next(int bound) {
-      x ^= x << 13;
-      x ^= x >>> 7;
-      x ^= x << 17;
-      return (int) ((x >>> 33) % bound);
-    }
-  }
-
   /**
    * Builds a table of {@value #ENTRIES} entries.
    *
@@ -247,7 +235,7 @@ public class TableBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public StoredValue get(Source s, Files1M f, Cursor c) throws IOException {
-    return s.get(f.keys[c.next(ENTRIES)]);
+    return s.get(f.keys[c.nextIndex(ENTRIES)]);
   }
 
   /**
@@ -263,7 +251,7 @@ public class TableBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public void getAbsent(Source s, Files1M f, Cursor c, Blackhole bh) throws IOException {
-    byte[] k = f.keys[c.next(ENTRIES)].clone();
+    byte[] k = f.keys[c.nextIndex(ENTRIES)].clone();
     k[KEY_SIZE - 1] ^= 0x5A;
     k[0] ^= 0x01;
     bh.consume(s.get(k));
