@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,23 +34,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * had not yet released, so the holder's re-check (which follows its release) sees that thread's
  * request, enqueued before its {@code tryLock}.
  *
- * <p>Who reads: any thread reads {@link #memTables()} (a volatile immutable snapshot). Who
- * writes: the leader replaces it at memtable rotation and the flusher when it drops a flushed
- * memtable; both replace it under {@code memLock}, so neither loses the other's change.
- *
- * <p>Back-pressure: when L0 holds {@code slowdownL0} tables or more, the leader waits a little
- * before each group, longer the fuller L0 is, waking early when a compaction changes the levels
- * (writes slow down gradually instead of stopping dead); when every memtable is full it waits for
- * the flusher. Both waits are counted and reported.
+ * <p>The memtables live in a {@link MemTableList} (read by any thread, rotated by the leader,
+ * trimmed by the flusher); back-pressure (L0 slowdown, waiting for memtable room) is the
+ * {@link WriteThrottle}'s.
  */
 final class WritePipeline {
   private static final System.Logger LOG = System.getLogger(WritePipeline.class.getName());
   /** Most requests taken into one group, as Badger (3 x 1000). */
   private static final int MAX_GROUP = 3000;
-  /** Write rate when L0 first reaches the slowdown point; halved for each further L0 table. */
-  private static final long SLOWDOWN_BYTES_PER_SECOND = 64L << 20;
-  /** The longest delay of one group. */
-  private static final long MAX_DELAY_NANOS = 100_000_000L;
 
   private final Storage storage;
   private final byte[] dbId;
@@ -61,28 +51,21 @@ final class WritePipeline {
   private final int numMemtables;
   private final boolean syncWrites;
   private final Oracle oracle;
-  private final LevelsController levels;
-  private final int slowdownL0;
   private final Runnable onRotate;
-  private final Object memLock = new Object();
+  private final MemTableList memTables;
+  private final WriteThrottle throttle;
 
   private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock leader = new ReentrantLock();
-  private final ReentrantLock stallLock = new ReentrantLock();
-  private final Condition stallChanged = stallLock.newCondition();
   private final List<WriteRequest> group = new ArrayList<>();
 
-  private volatile MemTables memTables;
   private volatile Throwable failure;
   private volatile boolean closing;
   private WalWriter wal; // owned by the leader
   private long nextWalId; // owned by the leader
-  private volatile long stallNanos; // written by the leader only
-  private volatile long slowdownNanos; // written by the leader only
   private volatile long walBytes; // written by the leader only
   private volatile long segmentsWritten; // written by the leader only
   private volatile long requestsWritten; // written by the leader only
-  private boolean stallLogged; // owned by the leader
 
   WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
       long memTableCapacity, int numMemtables, boolean syncWrites, Oracle oracle,
@@ -96,16 +79,15 @@ final class WritePipeline {
     this.numMemtables = numMemtables;
     this.syncWrites = syncWrites;
     this.oracle = oracle;
-    this.memTables = initial;
+    this.memTables = new MemTableList(initial);
     this.wal = wal;
     this.nextWalId = nextWalId;
-    this.levels = levels;
-    this.slowdownL0 = slowdownL0;
+    this.throttle = new WriteThrottle(levels, slowdownL0);
     this.onRotate = onRotate;
   }
 
   MemTables memTables() {
-    return memTables;
+    return memTables.current();
   }
 
   /** Throws if a write failure has put the database in the failed state. */
@@ -156,8 +138,8 @@ final class WritePipeline {
     int start = 0;
     try {
       checkWritable();
-      slowDownIfL0IsFilling();
-      MemTable table = memTables.mutable.table();
+      throttle.slowDown(groupBytes(), closing);
+      MemTable table = memTables.current().mutable.table();
       long pending = 0;
       for (int i = 0; i < group.size(); i++) {
         WriteRequest r = group.get(i);
@@ -167,7 +149,7 @@ final class WritePipeline {
           writeSegment(start, i, table);
           start = i;
           rotate();
-          table = memTables.mutable.table();
+          table = memTables.current().mutable.table();
           pending = 0;
         }
         encode(r);
@@ -183,35 +165,14 @@ final class WritePipeline {
     }
   }
 
-  /**
-   * Delays the group when L0 is filling up: the delay is the group's size at a rate that halves
-   * with each L0 table past {@code slowdownL0}, at most {@value #MAX_DELAY_NANOS} ns; a change of
-   * the levels (a compaction finished) ends it early.
-   */
-  private void slowDownIfL0IsFilling() {
-    int l0 = levels.levelZeroTables();
-    if (l0 < slowdownL0 || closing) {
-      return;
-    }
+  private long groupBytes() {
     long bytes = 0;
     for (WriteRequest r : group) {
       for (int i = 0; i < r.count; i++) {
         bytes += r.keys[i].length + r.values[i].length;
       }
     }
-    int doublings = Math.min(l0 - slowdownL0, 20);
-    long delay = Math.min(MAX_DELAY_NANOS,
-        (bytes << doublings) * 1_000_000_000L / SLOWDOWN_BYTES_PER_SECOND);
-    if (delay <= 0) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    try {
-      levels.awaitChange(delay);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    slowdownNanos += System.nanoTime() - t0;
+    return bytes;
   }
 
   private void encode(WriteRequest r) {
@@ -263,7 +224,7 @@ final class WritePipeline {
       LOG.log(System.Logger.Level.ERROR, "a background write failed; the database now refuses"
           + " writes", cause);
     }
-    signalRoom();
+    throttle.wake();
   }
 
   private KvException fail(Exception cause) {
@@ -288,9 +249,7 @@ final class WritePipeline {
     wal = fresh;
     nextWalId++;
     MemTableHandle next = new MemTableHandle(factory.create(memTableCapacity), fresh.id());
-    synchronized (memLock) {
-      memTables = memTables.rotate(next);
-    }
+    memTables.rotate(next);
     onRotate.run();
   }
 
@@ -301,53 +260,18 @@ final class WritePipeline {
    * @param flushed the memtable flushed; must be the oldest immutable one
    */
   void dropFlushed(MemTableHandle flushed) {
-    synchronized (memLock) {
-      MemTables m = memTables;
-      MemTableHandle[] imm = m.immutables;
-      if (imm.length == 0 || imm[imm.length - 1] != flushed) {
-        throw new IllegalStateException("flushed memtable " + flushed + " is not the oldest");
-      }
-      memTables = new MemTables(m.mutable, java.util.Arrays.copyOf(imm, imm.length - 1));
-    }
-    signalRoom();
-  }
-
-  private void signalRoom() {
-    stallLock.lock();
-    try {
-      stallChanged.signalAll();
-    } finally {
-      stallLock.unlock();
-    }
+    memTables.dropFlushed(flushed);
+    throttle.wake();
   }
 
   private void awaitMemTableRoom() {
-    if (memTables.all.length < numMemtables) {
-      return;
-    }
-    if (!stallLogged) {
-      stallLogged = true;
-      LOG.log(System.Logger.Level.INFO, "all {0} memtables are full; writes wait for the"
-          + " flusher (logged once; the total wait is in Db.stats())", numMemtables);
-    }
-    long t0 = System.nanoTime();
-    stallLock.lock();
-    try {
-      while (memTables.all.length >= numMemtables) {
-        if (closing) {
-          throw new DbClosedException("the database was closed while writes waited for"
-              + " memtable space");
-        }
-        checkWritable();
-        stallChanged.await();
+    throttle.awaitRoom(() -> memTables.current().all.length < numMemtables, () -> {
+      if (closing) {
+        throw new DbClosedException("the database was closed while writes waited for"
+            + " memtable space");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DbClosedException("interrupted while waiting for memtable space");
-    } finally {
-      stallLock.unlock();
-      stallNanos += System.nanoTime() - t0;
-    }
+      checkWritable();
+    }, numMemtables);
   }
 
   /** WAL writes (each with at most one fsync) so far; fewer than commits when groups form. */
@@ -362,12 +286,12 @@ final class WritePipeline {
 
   /** Total time writes waited for memtable space. */
   long stallNanos() {
-    return stallNanos;
+    return throttle.stallNanos();
   }
 
   /** Total time writes were delayed because L0 was filling up. */
   long slowdownNanos() {
-    return slowdownNanos;
+    return throttle.slowdownNanos();
   }
 
   /** Bytes written to WAL files. */
@@ -398,12 +322,7 @@ final class WritePipeline {
    */
   void close() throws IOException {
     closing = true;
-    stallLock.lock();
-    try {
-      stallChanged.signalAll();
-    } finally {
-      stallLock.unlock();
-    }
+    throttle.wake();
     leader.lock();
     try {
       drain();
