@@ -1,7 +1,6 @@
 package dev.sett.kv.levels;
 
 import dev.sett.kv.internal.Keys;
-import dev.sett.kv.internal.MergingIterator;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;

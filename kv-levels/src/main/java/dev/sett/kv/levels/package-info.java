@@ -1,5 +1,8 @@
 /**
- * The MANIFEST: the durable record of a database's identity and, with the LSM-tree issue, of the
- * tables in each level. Used by kv-core only.
+ * The tables of the LSM tree and their levels: the MANIFEST (the durable record of a database's
+ * identity and of the tables in each level), the levels controller, compaction execution, and the
+ * iterators that read across tables: {@code ConcatIterator} over one sorted
+ * level and {@link dev.sett.kv.levels.MergingIterator}, which merges memtables, L0 tables and
+ * levels for reads and compactions. Used by kv-core only.
  */
 package dev.sett.kv.levels;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sett.kv.internal.MergingIterator;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
 import dev.sett.kv.testkit.At;

@@ -1,5 +1,6 @@
-package dev.sett.kv.internal;
+package dev.sett.kv.levels;
 
+import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
 
@@ -8,8 +9,9 @@ import dev.sett.kv.spi.StoredValue;
  * are given in priority order (a transaction's own writes, then memtables newest first, later
  * tables): when several sources hold the same key at the same version, the one of highest
  * priority is shown and the others are skipped. Sources are few (memtables, L0 tables and one
- * iterator per deeper level), so a linear scan for the smallest beats a heap. Used by reads and
- * by compactions.
+ * iterator per deeper level), so a linear scan for the smallest beats a heap. Used by reads
+ * (kv-core's iterators) and by compactions ({@link CompactionJob}), so it lives with the levels,
+ * exported to kv-core only.
  *
  * <p>Moving forward, every source stands on its first entry at or after the current one; moving
  * backward, on its last entry at or before it. A step moves only the sources on the current
