@@ -83,4 +83,11 @@ public interface MemTable {
    * @return the maximum version, 0 when empty
    */
   long maxVersion();
+
+  /**
+   * Called once, when the engine and every reader are done with this memtable (its reference
+   * count reached zero): no call on it follows. An implementation may free or reuse its memory
+   * here. The default does nothing and leaves the memory to the garbage collector.
+   */
+  default void release() {}
 }

@@ -5,8 +5,6 @@ import dev.sett.kv.Entry;
 import dev.sett.kv.TxnTooBigException;
 import dev.sett.kv.WriteBatch;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A {@link WriteBatch}: fills one transaction at a time and, when it is full, commits it without
@@ -17,7 +15,7 @@ final class BatchWriter implements WriteBatch {
   static final int MAX_IN_FLIGHT = 16;
 
   private final SettDb db;
-  private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<WriteRequest> inFlight = new ArrayDeque<>();
   private Transaction txn;
   private RuntimeException error;
   private boolean closed;
@@ -59,19 +57,22 @@ final class BatchWriter implements WriteBatch {
     if (t == null) {
       return;
     }
-    inFlight.addLast(t.commitAsync());
+    WriteRequest r = t.commitAsync();
+    if (r != null) {
+      inFlight.addLast(r);
+    }
     while (inFlight.size() > MAX_IN_FLIGHT) {
       awaitOne();
     }
   }
 
   private void awaitOne() {
-    CompletableFuture<Void> f = inFlight.pollFirst();
+    WriteRequest r = inFlight.pollFirst();
     try {
-      f.join();
-    } catch (CompletionException e) {
+      db.awaitCommit(r); // helps to write it, as a committing thread does
+    } catch (RuntimeException e) {
       if (error == null) {
-        error = SettDb.unwrap(e);
+        error = e;
       }
     }
   }

@@ -34,13 +34,15 @@ final class DbIterator implements KvIterator {
   private final long sinceTs;
   private final byte[] onlyKey;
   private final long now;
+  private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
   private Item item;
   private byte[] lastKey;
   private boolean closed;
 
   DbIterator(SettDb db, Transaction txn, EntryIterator[] sources, long readTs,
-      IteratorOptions options, byte[] onlyKey, LevelsController.Snapshot pinned) {
+      IteratorOptions options, byte[] onlyKey, MemTables memTables,
+      LevelsController.Snapshot pinned) {
     this.txn = txn;
     this.merged = new MergingIterator(sources);
     this.readTs = readTs;
@@ -50,6 +52,7 @@ final class DbIterator implements KvIterator {
     this.sinceTs = options.sinceTs();
     this.onlyKey = onlyKey;
     this.now = db.nowSeconds();
+    this.memTables = memTables;
     this.pinned = pinned;
   }
 
@@ -233,6 +236,7 @@ final class DbIterator implements KvIterator {
       item = null;
       merged.close();
       pinned.close();
+      MemTableList.release(memTables);
       txn.iteratorClosed(this);
     }
   }

@@ -11,6 +11,12 @@ import java.util.Arrays;
  * a flushed memtable ({@link #dropFlushed}); both replace the snapshot under {@code lock}, so
  * neither loses the other's change. Invariant: the immutables are in WAL order, newest first, and
  * only the oldest is ever dropped.
+ *
+ * <p>Readers that use the memtables beyond a glance take them with {@link #acquire()}, which
+ * references every memtable of one snapshot; a memtable dropped meanwhile cannot be referenced
+ * any more, and then the reader takes the newer snapshot instead: the dropped memtable's entries
+ * are in a table by then (a flush publishes the table before it drops the memtable), and readers
+ * read the tables after the memtables.
  */
 final class MemTableList {
   private final Object lock = new Object();
@@ -23,6 +29,43 @@ final class MemTableList {
   /** The current snapshot. */
   MemTables current() {
     return current;
+  }
+
+  /**
+   * References every memtable of the current snapshot; give them back with {@link #release}.
+   *
+   * @return the snapshot, all of its memtables referenced
+   */
+  MemTables acquire() {
+    while (true) {
+      MemTables m = current;
+      MemTableHandle[] all = m.all;
+      int taken = 0;
+      while (taken < all.length && all[taken].tryRef()) {
+        taken++;
+      }
+      if (taken == all.length) {
+        return m;
+      }
+      for (int i = 0; i < taken; i++) {
+        all[i].unref();
+      }
+      // A flush dropped one of them after we read the snapshot: read the new one.
+    }
+  }
+
+  /** Gives back the references {@link #acquire()} took. */
+  static void release(MemTables m) {
+    for (MemTableHandle h : m.all) {
+      h.unref();
+    }
+  }
+
+  /** Drops the list's own references (at close): each memtable goes with its last reader. */
+  void releaseAll() {
+    synchronized (lock) {
+      release(current);
+    }
   }
 
   /** Makes the mutable memtable immutable and {@code fresh} the new mutable one. */
@@ -46,5 +89,6 @@ final class MemTableList {
       }
       current = new MemTables(m.mutable, Arrays.copyOf(imm, imm.length - 1));
     }
+    flushed.unref();
   }
 }

@@ -28,7 +28,6 @@ import dev.sett.kv.spi.TableFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -263,8 +262,10 @@ final class SettDb implements Db {
     for (int i = 0; i < imm.length; i++) {
       imm[i] = handles.get(handles.size() - 1 - i); // newest first
     }
-    int slowdownL0 = options.numLevelZeroTables()
-        + (options.numLevelZeroTablesStall() - options.numLevelZeroTables() + 1) / 2;
+    // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
+    int slowdownL0 = options.numCompactors() == 0 ? Integer.MAX_VALUE
+        : options.numLevelZeroTables()
+            + (options.numLevelZeroTablesStall() - options.numLevelZeroTables() + 1) / 2;
     Flusher[] f = new Flusher[1];
     pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
         memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
@@ -324,6 +325,11 @@ final class SettDb implements Db {
     return pipeline.memTables();
   }
 
+  /** The memtables, each referenced; give them back with {@link MemTableList#release}. */
+  MemTables acquireMemTables() {
+    return pipeline.acquireMemTables();
+  }
+
   /** The levels, for tests that drive compactions by hand. */
   LevelsController levelsForTests() {
     return levels;
@@ -337,14 +343,19 @@ final class SettDb implements Db {
   /** The newest version of {@code key} at or below {@code readTs}, tombstones included. */
   StoredValue find(byte[] key, long readTs) {
     StoredValue best = null;
-    for (MemTableHandle h : pipeline.memTables().all) {
-      StoredValue v = h.table().get(key, readTs);
-      if (v != null && (best == null || v.version() > best.version())) {
-        best = v;
-        if (v.version() == readTs) {
-          break;
+    MemTables mts = pipeline.acquireMemTables();
+    try {
+      for (MemTableHandle h : mts.all) {
+        StoredValue v = h.table().get(key, readTs);
+        if (v != null && (best == null || v.version() > best.version())) {
+          best = v;
+          if (v.version() == readTs) {
+            break;
+          }
         }
       }
+    } finally {
+      MemTableList.release(mts);
     }
     // Memtables hold the newest versions: anything in the tables is older than what they have.
     return best != null ? best : levels.get(key, readTs);
@@ -359,7 +370,8 @@ final class SettDb implements Db {
     oracle.endRead(readTs);
   }
 
-  CompletableFuture<Void> commitAsync(Transaction txn, WriteRequest r) {
+  /** Starts a commit: conflict check, timestamp, queued, and written now if the path is free. */
+  WriteRequest commitAsync(Transaction txn, WriteRequest r) {
     checkOpen();
     pipeline.checkWritable();
     long[] writes = options.detectConflicts() ? txn.writeFingerprints(r) : null;
@@ -367,17 +379,26 @@ final class SettDb implements Db {
       r.commitTs = ts;
       pipeline.enqueue(r);
     });
-    pipeline.tryLead();
-    return r.done;
+    pipeline.tryLead(r);
+    return r;
   }
 
-  void commit(Transaction txn, WriteRequest r) {
-    commitAsync(txn, r);
+  /**
+   * Waits for a commit started by {@link #commitAsync}, helping to write it.
+   *
+   * @throws RuntimeException the commit's failure, as the caller should see it
+   */
+  void awaitCommit(WriteRequest r) {
+    pipeline.await(r);
     try {
-      pipeline.await(r);
+      r.done.join();
     } catch (CompletionException e) {
       throw unwrap(e);
     }
+  }
+
+  void commit(Transaction txn, WriteRequest r) {
+    awaitCommit(commitAsync(txn, r));
   }
 
   /** The failure behind a failed commit future, as the caller should see it. */
@@ -511,6 +532,7 @@ final class SettDb implements Db {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    pipeline.releaseMemTables(); // each memtable goes when its last open iterator closes
     levels.close();
     try {
       manifest.close();

@@ -1,5 +1,6 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.ConflictException;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.Entry;
 import dev.sett.kv.IteratorOptions;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A transaction: a read timestamp, the writes buffered until commit and, for read-write
@@ -157,8 +157,14 @@ final class Transaction implements Txn {
   private KvIterator newIterator(IteratorOptions options, byte[] onlyKey) {
     checkOpen();
     // Memtables before tables: a flush publishes its table before dropping the memtable.
-    MemTables mts = db.memTables();
-    LevelsController.Snapshot tables = db.tables();
+    MemTables mts = db.acquireMemTables();
+    LevelsController.Snapshot tables;
+    try {
+      tables = db.tables();
+    } catch (RuntimeException | Error e) {
+      MemTableList.release(mts);
+      throw e;
+    }
     List<EntryIterator> sources = new ArrayList<>();
     DbIterator it;
     try {
@@ -170,10 +176,11 @@ final class Transaction implements Txn {
       }
       sources.addAll(tables.iterators());
       it = new DbIterator(db, this, sources.toArray(new EntryIterator[0]), readTs, options,
-          onlyKey, tables);
+          onlyKey, mts, tables);
     } catch (RuntimeException | Error e) {
       sources.forEach(EntryIterator::close);
       tables.close();
+      MemTableList.release(mts);
       throw e;
     }
     iterators.add(it);
@@ -191,24 +198,38 @@ final class Transaction implements Txn {
       finish("committed");
       return;
     }
+    String how = "committed";
     try {
-      WriteRequest r = prepareCommit();
-      db.commit(this, r);
+      db.commit(this, prepareCommit());
+    } catch (ConflictException e) {
+      how = "discarded: its commit failed with a conflict";
+      throw e;
+    } catch (RuntimeException | Error e) {
+      how = "discarded: its commit failed (" + e + ")";
+      throw e;
     } finally {
-      finish("committed");
+      finish(how);
     }
   }
 
-  /** Starts the commit without waiting for it (used by write batches). */
-  CompletableFuture<Void> commitAsync() {
+  /**
+   * Starts the commit without waiting for it (used by write batches).
+   *
+   * @return the request to wait for with {@link SettDb#awaitCommit}, or null if nothing to write
+   */
+  WriteRequest commitAsync() {
     checkOpen();
+    String how = "committed";
     try {
       if (!update || pending.isEmpty()) {
-        return CompletableFuture.completedFuture(null);
+        return null;
       }
       return db.commitAsync(this, prepareCommit());
+    } catch (RuntimeException | Error e) {
+      how = "discarded: its commit failed (" + e + ")";
+      throw e;
     } finally {
-      finish("committed");
+      finish(how);
     }
   }
 

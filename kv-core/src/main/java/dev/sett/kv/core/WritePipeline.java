@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,19 +21,38 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Implementation notes. Committing threads enqueue a {@link WriteRequest} (in commit-timestamp
  * order, under the {@link Oracle}'s lock) and then try to become the <em>leader</em> by taking
- * {@code leader} without waiting. The leader drains everything queued (group commit), encodes it
- * into the WAL buffer, writes it with one system call, fsyncs once if {@code syncWrites}, inserts
- * into the memtable, publishes the new applied timestamp and completes the requests. A thread that
- * cannot lead blocks on its request's future. This is Badger's {@code doWrites} with one change:
- * the leader is whichever committing thread finds the path free, not a dedicated thread, so a
- * lone writer pays no thread hand-off per commit (two context switches, which would cap single
- * puts far below the target). The invariants are the same: one thread at a time owns the WAL and
- * the mutable memtable, and groups are applied in timestamp order.
+ * {@code leader} without waiting. The leader takes what is queued (up to {@value #MAX_GROUP}
+ * requests: one group), encodes it into the WAL buffer, writes it with one system call, fsyncs
+ * once if {@code syncWrites}, inserts into the memtable, publishes the new applied timestamp and
+ * completes the requests. A thread that cannot lead parks until its request is done or it is
+ * offered the lead. This is Badger's {@code doWrites} with one change: the leader is whichever
+ * committing thread finds the path free, not a dedicated thread, so a lone writer pays no thread
+ * hand-off per commit. The invariants are the same: one thread at a time owns the WAL and the
+ * mutable memtable, and groups are applied in timestamp order.
  *
- * <p>No request is stranded: whoever releases {@code leader} re-checks the queue afterwards and
- * leads again if it is not empty. A thread whose {@code tryLock} failed did so while the holder
- * had not yet released, so the holder's re-check (which follows its release) sees that thread's
- * request, enqueued before its {@code tryLock}.
+ * <p>No request is stranded. The rule: <em>whoever releases {@code leader} re-checks the queue
+ * afterwards</em> and either finds it empty, or leads again, or fails to take the lock (then the
+ * thread that holds it is bound by the same rule), or passes the lead to a thread that waits in
+ * {@link #await} for a request still queued. Such a thread re-tries to lead every time it is
+ * unparked and cannot leave until its request is done, so the lead it is passed is taken (by it,
+ * or by whoever beat it to the lock, who is then bound by the rule). A thread whose
+ * {@code tryLock} failed did so while the holder had not yet released, so the holder's re-check
+ * (which follows its release) sees that thread's request, enqueued before its {@code tryLock}.
+ * Every path that takes the lock follows the rule: group commit ({@link #tryLead}), {@link #sync}
+ * and {@link #close} (both through {@link #withLead}); rotation and back-pressure run inside a
+ * group, while the lock is held.
+ *
+ * <p>The leader does not starve. After each group, a leader whose own request is done passes the
+ * lead to a queued request's waiting thread, if one waits, and returns to its caller (RocksDB's
+ * write thread does the same); only when no queued request has a waiting thread (write batches,
+ * which commit without waiting) does it go on leading, and then the work it does is bounded by
+ * what those batches queue.
+ *
+ * <p>Interrupts. The write path never gives up a group because its leader was interrupted: the
+ * waits of a leader (back-pressure) and of a waiting committer are uninterruptible and restore the
+ * interrupt flag afterwards, and the WAL is written through {@code RandomAccessFile}, which an
+ * interrupt does not close (see {@code NioStorage}). An interrupt therefore changes no other
+ * thread's outcome.
  *
  * <p>The memtables live in a {@link MemTableList} (read by any thread, rotated by the leader,
  * trimmed by the flusher); back-pressure (L0 slowdown, waiting for memtable room) is the
@@ -42,6 +62,8 @@ final class WritePipeline {
   private static final System.Logger LOG = System.getLogger(WritePipeline.class.getName());
   /** Most requests taken into one group, as Badger (3 x 1000). */
   private static final int MAX_GROUP = 3000;
+  /** How many queued requests a leader looks at for a waiting thread to pass the lead to. */
+  private static final int HANDOFF_SCAN = 64;
 
   private final Storage storage;
   private final byte[] dbId;
@@ -61,6 +83,7 @@ final class WritePipeline {
 
   private volatile Throwable failure;
   private volatile boolean closing;
+  private boolean closed; // guarded by leader: the WAL is sealed
   private WalWriter wal; // owned by the leader
   private long nextWalId; // owned by the leader
   private volatile long walBytes; // written by the leader only
@@ -90,6 +113,16 @@ final class WritePipeline {
     return memTables.current();
   }
 
+  /** The memtables, each referenced for a reader; see {@link MemTableList#acquire()}. */
+  MemTables acquireMemTables() {
+    return memTables.acquire();
+  }
+
+  /** Drops the list's references at close, after the last flush. */
+  void releaseMemTables() {
+    memTables.releaseAll();
+  }
+
   /** Throws if a write failure has put the database in the failed state. */
   void checkWritable() {
     Throwable f = failure;
@@ -104,39 +137,94 @@ final class WritePipeline {
     queue.add(r);
   }
 
-  /** Leads the write path if it is free, so that {@code r} is written now or by the leader. */
-  void tryLead() {
+  /**
+   * Leads the write path while there is work and the lead is free, until {@code own} is written
+   * and the lead could be passed on (see the notes above).
+   *
+   * @param own the caller's request, or null if the caller has none
+   */
+  void tryLead(WriteRequest own) {
     while (!queue.isEmpty() && leader.tryLock()) {
       try {
-        drain();
+        writeGroup();
       } finally {
         leader.unlock();
       }
-    }
-  }
-
-  /** Waits until {@code r} is written (leading the path meanwhile if it is free). */
-  void await(WriteRequest r) {
-    tryLead();
-    r.done.join();
-  }
-
-  private void drain() {
-    WriteRequest r;
-    while ((r = queue.poll()) != null) {
-      group.add(r);
-      if (group.size() >= MAX_GROUP) {
-        writeGroup();
+      if ((own == null || own.done.isDone()) && passLead()) {
+        return;
       }
     }
-    if (!group.isEmpty()) {
-      writeGroup();
+  }
+
+  /** Wakes the waiting thread of a queued request so that it leads; false if none waits. */
+  private boolean passLead() {
+    int seen = 0;
+    for (WriteRequest r : queue) {
+      if (r.waiter != null) {
+        r.wake();
+        return true;
+      }
+      if (++seen == HANDOFF_SCAN) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Waits until {@code r} is written, leading the path whenever it is free. Uninterruptible: the
+   * request is in the queue and will be written whatever happens to the caller (an interrupt is
+   * kept as the thread's flag).
+   */
+  void await(WriteRequest r) {
+    boolean interrupted = false;
+    r.waiter = Thread.currentThread();
+    try {
+      while (true) {
+        tryLead(r);
+        if (r.done.isDone()) {
+          return;
+        }
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted(); // park returns at once while the flag is set
+      }
+    } finally {
+      r.waiter = null;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
+  /** Runs {@code action} holding the write path, then re-checks the queue (see the notes). */
+  private void withLead(IoAction action) throws IOException {
+    leader.lock();
+    try {
+      action.run();
+    } finally {
+      leader.unlock();
+      tryLead(null);
+    }
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Writes one group: what is queued now, up to {@value #MAX_GROUP} requests. */
   private void writeGroup() {
+    WriteRequest q;
+    while (group.size() < MAX_GROUP && (q = queue.poll()) != null) {
+      group.add(q);
+    }
+    if (group.isEmpty()) {
+      return;
+    }
     int start = 0;
     try {
+      if (closed) {
+        throw new DbClosedException("the database is closed");
+      }
       checkWritable();
       throttle.slowDown(groupBytes(), closing);
       MemTable table = memTables.current().mutable.table();
@@ -158,7 +246,7 @@ final class WritePipeline {
       writeSegment(start, group.size(), table);
     } catch (Throwable t) {
       for (int i = start; i < group.size(); i++) {
-        group.get(i).done.completeExceptionally(t);
+        group.get(i).complete(t);
       }
     } finally {
       group.clear();
@@ -210,7 +298,7 @@ final class WritePipeline {
     segmentsWritten++; // single writer: the leader; volatile for readers of the statistics
     requestsWritten += to - from;
     for (int i = from; i < to; i++) {
-      group.get(i).done.complete(null);
+      group.get(i).complete(null);
     }
   }
 
@@ -304,35 +392,46 @@ final class WritePipeline {
     return failure != null;
   }
 
-  /** Forces the WAL to stable storage. */
+  /** Forces the WAL to stable storage: every commit acknowledged so far survives a power loss. */
   void sync() {
-    leader.lock();
     try {
-      wal.flush(true);
+      withLead(() -> {
+        if (closed) {
+          throw new DbClosedException("the database is closed");
+        }
+        checkWritable();
+        try {
+          wal.flush(true);
+        } catch (IOException e) {
+          // After a failed fsync nothing tells what reached the disk: refuse further writes.
+          throw fail(new StorageException(wal.name(), "cannot sync the WAL", e));
+        }
+      });
     } catch (IOException e) {
       throw new StorageException(wal.name(), "cannot sync the WAL", e);
-    } finally {
-      leader.unlock();
     }
   }
 
   /**
    * Stops the path: wakes a stalled leader, writes what is queued, seals the WAL. Called after the
-   * oracle refuses new commits.
+   * oracle refuses new commits, so nothing is queued after this.
    */
   void close() throws IOException {
     closing = true;
     throttle.wake();
-    leader.lock();
-    try {
-      drain();
+    withLead(() -> {
+      while (!queue.isEmpty()) {
+        writeGroup();
+      }
+      if (closed) {
+        return;
+      }
+      closed = true;
       if (failure == null) {
         wal.seal();
       } else {
         wal.close();
       }
-    } finally {
-      leader.unlock();
-    }
+    });
   }
 }

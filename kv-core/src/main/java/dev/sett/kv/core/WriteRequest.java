@@ -2,10 +2,16 @@ package dev.sett.kv.core;
 
 import dev.sett.kv.spi.MemTable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The writes of one committed transaction on their way through the write path, in key order. The
  * arrays are owned by the request once built; nothing copies them again until the memtable.
+ *
+ * <p>A thread waiting for the request parks after publishing itself in {@code waiter}; the leader
+ * completes {@code done} and then unparks {@code waiter}. Both fields are volatile (the future's
+ * state too), so either the waiter sees the request done or the leader sees the waiter: no
+ * wake-up is lost. The leader may also unpark the waiter of a queued request to pass it the lead.
  */
 final class WriteRequest {
   final byte[][] keys;
@@ -16,6 +22,8 @@ final class WriteRequest {
   final int count;
   long commitTs;
   final CompletableFuture<Void> done = new CompletableFuture<>();
+  /** The thread waiting in {@code WritePipeline.await}, if any. */
+  volatile Thread waiter;
 
   WriteRequest(int capacity) {
     keys = new byte[capacity][];
@@ -33,5 +41,23 @@ final class WriteRequest {
       n += table.footprint(keys[i].length, values[i].length);
     }
     return n;
+  }
+
+  /** Completes the request and wakes its waiter. */
+  void complete(Throwable failure) {
+    if (failure == null) {
+      done.complete(null);
+    } else {
+      done.completeExceptionally(failure);
+    }
+    wake();
+  }
+
+  /** Wakes the waiting thread, if any, so it re-checks (done, or offered the lead). */
+  void wake() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.sett.kv.core;
 
-import dev.sett.kv.DbClosedException;
 import dev.sett.kv.levels.LevelsController;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,7 +13,11 @@ import java.util.function.BooleanSupplier;
  * {@link #awaitRoom}; the statistics are volatile for readers of {@code stats()}, written by the
  * leader only. The flusher (a memtable dropped), a background failure and close call
  * {@link #wake()}; the room wait re-checks its condition under {@code lock} after each wake-up, so
- * no wake-up is lost.
+ * no wake-up is lost. Both waits ignore interrupts (keeping the flag): the leader waits on behalf
+ * of every request in its group, and one interrupted caller must not fail the others (an
+ * interrupt while waiting for room used to fail the whole group with {@code DbClosedException}).
+ * Neither wait is endless: a background failure or close wakes the room wait through
+ * {@code check}, and the slowdown is bounded.
  */
 final class WriteThrottle {
   private static final System.Logger LOG = System.getLogger(WriteThrottle.class.getName());
@@ -53,10 +56,22 @@ final class WriteThrottle {
       return;
     }
     long t0 = System.nanoTime();
+    // Uninterruptible: the leader waits for a whole group, not for itself; the flag is kept.
+    boolean interrupted = Thread.interrupted();
+    long deadline = t0 + delay;
     try {
-      levels.awaitChange(delay);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      for (long left = delay; left > 0; left = deadline - System.nanoTime()) {
+        try {
+          levels.awaitChange(left);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     slowdownNanos += System.nanoTime() - t0;
   }
@@ -82,11 +97,9 @@ final class WriteThrottle {
     try {
       while (!hasRoom.getAsBoolean()) {
         check.run();
-        changed.await();
+        // Uninterruptible: the leader waits for a whole group, not for itself; the flag is kept.
+        changed.awaitUninterruptibly();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DbClosedException("interrupted while waiting for memtable space");
     } finally {
       lock.unlock();
       stallNanos += System.nanoTime() - t0;
