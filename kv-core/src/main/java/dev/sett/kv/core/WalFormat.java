@@ -1,6 +1,7 @@
 package dev.sett.kv.core;
 
 import dev.sett.kv.Options;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import dev.sett.kv.spi.EntryMeta;
 import java.util.zip.CRC32C;
@@ -59,7 +60,7 @@ final class WalFormat {
     pos = VarInts.put(buf, pos, klen);
     pos = VarInts.put(buf, pos, vlen);
     pos = VarInts.put(buf, pos, expiresAt);
-    pos = putLong(buf, pos, version);
+    pos = BigEndian.putLong(buf, pos, version);
     if (klen > 0) {
       System.arraycopy(key, 0, buf, pos, klen);
       pos += klen;
@@ -70,7 +71,7 @@ final class WalFormat {
     }
     crc.reset();
     crc.update(buf, start, pos - start);
-    return putInt(buf, pos, (int) crc.getValue());
+    return BigEndian.putInt(buf, pos, (int) crc.getValue());
   }
 
   /**
@@ -119,7 +120,7 @@ final class WalFormat {
       if ((long) p + 8 + keyLength + valueLength + 4 > limit) {
         return false;
       }
-      version = getLong(buf, p);
+      version = BigEndian.getLong(buf, p);
       p += 8;
       keyOffset = p;
       p += keyLength;
@@ -127,40 +128,11 @@ final class WalFormat {
       p += valueLength;
       crc.reset();
       crc.update(buf, pos, p - pos);
-      if (getInt(buf, p) != (int) crc.getValue()) {
+      if (BigEndian.getInt(buf, p) != (int) crc.getValue()) {
         return false;
       }
       end = p + 4;
       return true;
     }
-  }
-
-  static int putLong(byte[] b, int p, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[p + i] = (byte) v;
-      v >>>= 8;
-    }
-    return p + 8;
-  }
-
-  static int putInt(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 24);
-    b[p + 1] = (byte) (v >>> 16);
-    b[p + 2] = (byte) (v >>> 8);
-    b[p + 3] = (byte) v;
-    return p + 4;
-  }
-
-  static long getLong(byte[] b, int p) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[p + i] & 0xFF);
-    }
-    return v;
-  }
-
-  static int getInt(byte[] b, int p) {
-    return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8)
-        | (b[p + 3] & 0xFF);
   }
 }

@@ -2,6 +2,7 @@ package dev.sett.kv.levels;
 
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.UnsupportedFormatException;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import dev.sett.kv.io.FileHeader;
 import dev.sett.kv.io.ReadableFile;
@@ -240,14 +241,14 @@ public final class Manifest implements Closeable {
     if (body.length - pos < RECORD_HEADER) {
       return -1;
     }
-    int len = readInt(body, pos);
+    int len = BigEndian.getInt(body, pos);
     if (len < 0 || len > MAX_RECORD || len > body.length - pos - RECORD_HEADER) {
       return -1;
     }
     CRC32C c = new CRC32C();
     c.update(body, pos, 4);
     c.update(body, pos + RECORD_HEADER, len);
-    return (int) c.getValue() == readInt(body, pos + 4) ? len : -1;
+    return (int) c.getValue() == BigEndian.getInt(body, pos + 4) ? len : -1;
   }
 
   /** Whether a valid record starts anywhere at or after {@code from}. */
@@ -454,25 +455,13 @@ public final class Manifest implements Closeable {
 
   private static byte[] frame(byte[] payload) {
     byte[] r = new byte[RECORD_HEADER + payload.length];
-    writeInt(r, 0, payload.length);
+    BigEndian.putInt(r, 0, payload.length);
     System.arraycopy(payload, 0, r, RECORD_HEADER, payload.length);
     CRC32C c = new CRC32C();
     c.update(r, 0, 4);
     c.update(payload, 0, payload.length);
-    writeInt(r, 4, (int) c.getValue());
+    BigEndian.putInt(r, 4, (int) c.getValue());
     return r;
-  }
-
-  private static int readInt(byte[] b, int p) {
-    return (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8
-        | (b[p + 3] & 0xFF);
-  }
-
-  private static void writeInt(byte[] b, int p, int v) {
-    b[p] = (byte) (v >>> 24);
-    b[p + 1] = (byte) (v >>> 16);
-    b[p + 2] = (byte) (v >>> 8);
-    b[p + 3] = (byte) v;
   }
 
   /**

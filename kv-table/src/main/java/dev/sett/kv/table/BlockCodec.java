@@ -2,6 +2,7 @@ package dev.sett.kv.table;
 
 import dev.sett.kv.Compression;
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.internal.BigEndian;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32C;
@@ -84,14 +85,14 @@ final class BlockCodec {
     int crcAt = len - 4;
     CRC32C crc = new CRC32C();
     crc.update(unit, 0, crcAt);
-    int stored = Bytes.getInt(unit, crcAt);
+    int stored = BigEndian.getInt(unit, crcAt);
     if (stored != (int) crc.getValue()) {
       throw new CorruptionException(file, offset, String.format(Locale.ROOT,
           "%s checksum mismatch: stored %08x, computed %08x", what, stored, (int) crc.getValue()));
     }
     int payloadLength = len - TRAILER;
     int id = unit[payloadLength] & 0xFF;
-    int uncompressed = Bytes.getInt(unit, payloadLength + 1);
+    int uncompressed = BigEndian.getInt(unit, payloadLength + 1);
     if (id == Compression.NONE.id()) {
       if (uncompressed != payloadLength) {
         throw new CorruptionException(file, offset, what + " stored uncompressed in "

@@ -2,6 +2,7 @@ package dev.sett.kv.table;
 
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Options;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import java.util.Arrays;
 
@@ -29,7 +30,7 @@ final class BlockIndex {
   /** Wraps an index that passed {@link #check}. */
   BlockIndex(byte[] index) {
     this.b = index;
-    this.count = Bytes.getInt(index, index.length - 4);
+    this.count = BigEndian.getInt(index, index.length - 4);
     this.offsetArray = index.length - 4 - 4 * count;
   }
 
@@ -38,15 +39,15 @@ final class BlockIndex {
   }
 
   long blockOffset(int i) {
-    return Bytes.getLong(b, entryOffset(i));
+    return BigEndian.getLong(b, entryOffset(i));
   }
 
   int blockLength(int i) {
-    return Bytes.getInt(b, entryOffset(i) + 8);
+    return BigEndian.getInt(b, entryOffset(i) + 8);
   }
 
   long firstVersion(int i) {
-    return Bytes.getLong(b, entryOffset(i) + 12);
+    return BigEndian.getLong(b, entryOffset(i) + 12);
   }
 
   /** A new array holding block {@code i}'s first user key. */
@@ -82,11 +83,11 @@ final class BlockIndex {
     long x = DataBlock.varint32(b, e + FIXED);
     int p = (int) x;
     int c = Arrays.compareUnsigned(b, p, p + (int) (x >>> 32), key, 0, key.length);
-    return c != 0 ? c : Long.compareUnsigned(version, Bytes.getLong(b, e + 12));
+    return c != 0 ? c : Long.compareUnsigned(version, BigEndian.getLong(b, e + 12));
   }
 
   private int entryOffset(int i) {
-    return Bytes.getInt(b, offsetArray + 4 * i);
+    return BigEndian.getInt(b, offsetArray + 4 * i);
   }
 
   /**
@@ -108,7 +109,7 @@ final class BlockIndex {
     if (len < 4) {
       throw bad(file, offset, "is " + len + " bytes long");
     }
-    int n = Bytes.getInt(index, len - 4);
+    int n = BigEndian.getInt(index, len - 4);
     if (n != blockCount) {
       throw bad(file, offset, "lists " + n + " blocks, the footer " + blockCount);
     }
@@ -120,15 +121,15 @@ final class BlockIndex {
     int expected = 0;
     long blockStart = dataStart;
     for (int i = 0; i < n; i++) {
-      int p = Bytes.getInt(index, limit + 4 * i);
+      int p = BigEndian.getInt(index, limit + 4 * i);
       if (p != expected) {
         throw bad(file, offset, "entry " + i + " at " + p + ", expected " + expected);
       }
       if (limit - p < FIXED) {
         throw bad(file, offset, "entry " + i + " runs past the entries");
       }
-      long blockOffset = Bytes.getLong(index, p);
-      int blockLength = Bytes.getInt(index, p + 8);
+      long blockOffset = BigEndian.getLong(index, p);
+      int blockLength = BigEndian.getInt(index, p + 8);
       if (blockOffset != blockStart || blockLength <= BlockCodec.TRAILER
           || blockLength > dataEnd - blockStart) {
         throw bad(file, offset, "block " + i + " at " + blockOffset + " of " + blockLength

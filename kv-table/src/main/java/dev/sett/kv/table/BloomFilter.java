@@ -1,6 +1,7 @@
 package dev.sett.kv.table;
 
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.internal.BigEndian;
 
 /**
  * A bloom filter over a table's user keys, probed in place:
@@ -72,7 +73,7 @@ final class BloomFilter {
    */
   static boolean mayContain(byte[] filter, long hash) {
     int probes = filter[0];
-    int bits = Bytes.getInt(filter, 1);
+    int bits = BigEndian.getInt(filter, 1);
     long h2 = secondHash(hash);
     long g = hash;
     for (int j = 0; j < probes; j++) {
@@ -99,7 +100,7 @@ final class BloomFilter {
           "bloom filter of " + filter.length + " bytes is too short");
     }
     int probes = filter[0] & 0xFF;
-    int bits = Bytes.getInt(filter, 1);
+    int bits = BigEndian.getInt(filter, 1);
     if (probes < 1 || probes > MAX_PROBES || bits < 1
         || filter.length - HEADER != (bits + 7L) / 8) {
       throw new CorruptionException(file, offset, "bloom filter with " + probes + " probes and "

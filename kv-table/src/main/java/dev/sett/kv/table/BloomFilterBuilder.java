@@ -1,5 +1,6 @@
 package dev.sett.kv.table;
 
+import dev.sett.kv.internal.BigEndian;
 import java.util.Arrays;
 
 /**
@@ -53,7 +54,7 @@ final class BloomFilterBuilder {
     byte[] f = out.array();
     Arrays.fill(f, start, start + length, (byte) 0);
     f[start] = (byte) probes;
-    Bytes.putInt(f, start + 1, bits);
+    BigEndian.putInt(f, start + 1, bits);
     int base = start + BloomFilter.HEADER;
     for (int i = 0; i < count; i++) {
       long h = hashes[i];

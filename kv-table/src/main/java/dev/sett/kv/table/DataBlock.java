@@ -2,6 +2,7 @@ package dev.sett.kv.table;
 
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Options;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import dev.sett.kv.spi.StoredValue;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ final class DataBlock {
   /** Wraps a block that passed {@link #check}. */
   DataBlock(byte[] block) {
     this.b = block;
-    this.count = Bytes.getInt(block, block.length - 4);
+    this.count = BigEndian.getInt(block, block.length - 4);
     this.offsetArray = block.length - 4 - 4 * count;
     // Entry 0 has overlap 0: its diff, right after its two varints, is the whole base key.
     this.baseOff = (int) varint32(block, skipVarint(block, 0));
@@ -71,7 +72,7 @@ final class DataBlock {
     if (c == 0) {
       c = Arrays.compareUnsigned(b, diffOff, diffOff + diffLength, key, overlap, key.length);
       if (c == 0) {
-        return Long.compareUnsigned(version, Bytes.getLong(b, diffOff + diffLength));
+        return Long.compareUnsigned(version, BigEndian.getLong(b, diffOff + diffLength));
       }
     }
     return c;
@@ -123,13 +124,13 @@ final class DataBlock {
   }
 
   long version(int i) {
-    return Bytes.getLong(b, versionOffset(i));
+    return BigEndian.getLong(b, versionOffset(i));
   }
 
   /** Entry {@code i}'s version, metadata and a copy of its value. */
   StoredValue value(int i) {
     int p = versionOffset(i);
-    long version = Bytes.getLong(b, p);
+    long version = BigEndian.getLong(b, p);
     byte meta = b[p + 8];
     byte userMeta = b[p + 9];
     p += FIXED_ENTRY_BYTES;
@@ -141,7 +142,7 @@ final class DataBlock {
   }
 
   private int entryOffset(int i) {
-    return Bytes.getInt(b, offsetArray + 4 * i);
+    return BigEndian.getInt(b, offsetArray + 4 * i);
   }
 
   private int versionOffset(int i) {
@@ -208,7 +209,7 @@ final class DataBlock {
     if (len < 4) {
       throw bad(file, offset, index, "is " + len + " bytes long");
     }
-    int n = Bytes.getInt(block, len - 4);
+    int n = BigEndian.getInt(block, len - 4);
     if (n < 1 || n > (len - 4) / 4) {
       throw bad(file, offset, index, "claims " + n + " entries in " + len + " bytes");
     }
@@ -217,7 +218,7 @@ final class DataBlock {
     int expected = 0;
     int baseLength = 0;
     for (int i = 0; i < n; i++) {
-      int p = Bytes.getInt(block, limit + 4 * i);
+      int p = BigEndian.getInt(block, limit + 4 * i);
       if (p != expected) {
         throw bad(file, offset, index, "entry " + i + " at " + p + ", expected " + expected);
       }

@@ -1,5 +1,6 @@
 package dev.sett.kv.table;
 
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import java.util.Arrays;
 
@@ -58,13 +59,13 @@ final class GrowableBytes {
 
   void putInt(int v) {
     ensure(4);
-    Bytes.putInt(buf, size, v);
+    BigEndian.putInt(buf, size, v);
     size += 4;
   }
 
   void putLong(long v) {
     ensure(8);
-    Bytes.putLong(buf, size, v);
+    BigEndian.putLong(buf, size, v);
     size += 8;
   }
 
@@ -75,6 +76,6 @@ final class GrowableBytes {
 
   /** Overwrites four bytes already written. */
   void setInt(int at, int v) {
-    Bytes.putInt(buf, at, v);
+    BigEndian.putInt(buf, at, v);
   }
 }

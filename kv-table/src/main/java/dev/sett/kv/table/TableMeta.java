@@ -3,6 +3,7 @@ package dev.sett.kv.table;
 import dev.sett.kv.Compression;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Options;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -88,13 +89,13 @@ record TableMeta(long indexOffset, int indexLength, long bloomOffset, int bloomL
    * @throws CorruptionException if the magic or the length is wrong
    */
   static int metaLength(String file, long trailerOffset, byte[] trailer, int magic, long room) {
-    int found = Bytes.getInt(trailer, 8);
+    int found = BigEndian.getInt(trailer, 8);
     if (found != magic) {
       throw new CorruptionException(file, trailerOffset, String.format(Locale.ROOT,
           "bad trailer magic: expected %08x, found %08x (truncated or not a table)", magic,
           found));
     }
-    int length = Bytes.getInt(trailer, 0);
+    int length = BigEndian.getInt(trailer, 0);
     if (length < MIN_LENGTH || length > MAX_LENGTH || length > room) {
       throw new CorruptionException(file, trailerOffset, "trailer gives a meta length of "
           + length + " with " + room + " bytes before it");
@@ -115,7 +116,7 @@ record TableMeta(long indexOffset, int indexLength, long bloomOffset, int bloomL
   static TableMeta decode(String file, long offset, byte[] meta, byte[] trailer) {
     CRC32C crc = new CRC32C();
     crc.update(meta, 0, meta.length);
-    int stored = Bytes.getInt(trailer, 4);
+    int stored = BigEndian.getInt(trailer, 4);
     if (stored != (int) crc.getValue()) {
       throw new CorruptionException(file, offset, String.format(Locale.ROOT,
           "meta checksum mismatch: stored %08x, computed %08x", stored, (int) crc.getValue()));
@@ -123,15 +124,15 @@ record TableMeta(long indexOffset, int indexLength, long bloomOffset, int bloomL
     if (meta.length < MIN_LENGTH) {
       throw new CorruptionException(file, offset, "meta of " + meta.length + " bytes");
     }
-    long indexOffset = Bytes.getLong(meta, 0);
-    int indexLength = Bytes.getInt(meta, 8);
-    long bloomOffset = Bytes.getLong(meta, 12);
-    int bloomLength = Bytes.getInt(meta, 20);
-    int blockCount = Bytes.getInt(meta, 24);
-    long entryCount = Bytes.getLong(meta, 28);
-    long maxVersion = Bytes.getLong(meta, 36);
+    long indexOffset = BigEndian.getLong(meta, 0);
+    int indexLength = BigEndian.getInt(meta, 8);
+    long bloomOffset = BigEndian.getLong(meta, 12);
+    int bloomLength = BigEndian.getInt(meta, 20);
+    int blockCount = BigEndian.getInt(meta, 24);
+    long entryCount = BigEndian.getLong(meta, 28);
+    long maxVersion = BigEndian.getLong(meta, 36);
     int compressionId = meta[44] & 0xFF;
-    long dataBytes = Bytes.getLong(meta, 45);
+    long dataBytes = BigEndian.getLong(meta, 45);
     if (blockCount < 1 || entryCount < blockCount || dataBytes < 0) {
       throw new CorruptionException(file, offset, "meta lists " + blockCount + " blocks, "
           + entryCount + " entries, " + dataBytes + " data bytes");

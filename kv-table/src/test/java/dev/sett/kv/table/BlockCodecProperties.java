@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sett.kv.Compression;
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.internal.BigEndian;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import net.jqwik.api.Arbitraries;
@@ -60,10 +61,10 @@ class BlockCodecProperties {
       @ForAll @IntRange(min = 0, max = 2) int id, @ForAll @IntRange(max = 5000) int claimed) {
     byte[] unit = Arrays.copyOf(body, body.length + BlockCodec.TRAILER);
     unit[body.length] = (byte) id;
-    Bytes.putInt(unit, body.length + 1, claimed);
+    BigEndian.putInt(unit, body.length + 1, claimed);
     CRC32C crc = new CRC32C();
     crc.update(unit, 0, unit.length - 4);
-    Bytes.putInt(unit, unit.length - 4, (int) crc.getValue());
+    BigEndian.putInt(unit, unit.length - 4, (int) crc.getValue());
     try {
       byte[] payload = BlockCodec.open("f", 0, "unit", unit);
       assertEquals(claimed, payload.length);

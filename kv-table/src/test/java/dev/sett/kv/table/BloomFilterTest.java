@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.testkit.TestSeeds;
 import java.util.Arrays;
 import java.util.Locale;
@@ -69,16 +70,16 @@ class BloomFilterTest {
   void check_refusesInconsistentFilters() {
     byte[] filter = new byte[BloomFilter.HEADER + 8];
     filter[0] = 7;
-    Bytes.putInt(filter, 1, 64);
+    BigEndian.putInt(filter, 1, 64);
     BloomFilter.check("f", 0, filter);
     filter[0] = 0;
     assertThrows(CorruptionException.class, () -> BloomFilter.check("f", 0, filter));
     filter[0] = 31;
     assertThrows(CorruptionException.class, () -> BloomFilter.check("f", 0, filter));
     filter[0] = 7;
-    Bytes.putInt(filter, 1, 65);
+    BigEndian.putInt(filter, 1, 65);
     assertThrows(CorruptionException.class, () -> BloomFilter.check("f", 0, filter));
-    Bytes.putInt(filter, 1, -64);
+    BigEndian.putInt(filter, 1, -64);
     assertThrows(CorruptionException.class, () -> BloomFilter.check("f", 0, filter));
     assertThrows(CorruptionException.class, () -> BloomFilter.check("f", 0, new byte[3]));
   }

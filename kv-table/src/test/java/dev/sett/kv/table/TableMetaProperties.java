@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sett.kv.Compression;
 import dev.sett.kv.CorruptionException;
+import dev.sett.kv.internal.BigEndian;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import net.jqwik.api.Arbitraries;
@@ -41,11 +42,11 @@ class TableMetaProperties {
   @Property
   void bytesWithAForgedChecksum_decodeOrFailAsCorruption(@ForAll @Size(max = 200) byte[] meta) {
     byte[] trailer = new byte[TableMeta.TRAILER];
-    Bytes.putInt(trailer, 0, meta.length);
+    BigEndian.putInt(trailer, 0, meta.length);
     CRC32C crc = new CRC32C();
     crc.update(meta, 0, meta.length);
-    Bytes.putInt(trailer, 4, (int) crc.getValue());
-    Bytes.putInt(trailer, 8, MAGIC);
+    BigEndian.putInt(trailer, 4, (int) crc.getValue());
+    BigEndian.putInt(trailer, 8, MAGIC);
     byte[] file = Arrays.copyOf(meta, meta.length + trailer.length);
     System.arraycopy(trailer, 0, file, meta.length, trailer.length);
     try {
