@@ -10,8 +10,32 @@ import java.util.List;
  * A closed range of user keys, {@code [smallest, largest]} in unsigned byte order. Ranges cover
  * every version of their end keys, so two tables that share only one key still overlap: all
  * versions of a key must end up on the same side of a compaction.
+ *
+ * <p>Public (the package is not exported) so that the levels controller folds the key range of a
+ * compaction's tables with {@link #hull} too, rather than with a loop of its own.
+ *
+ * @param smallest the first key
+ * @param largest the last key, not before {@code smallest}
  */
-record KeyRange(byte[] smallest, byte[] largest) {
+public record KeyRange(byte[] smallest, byte[] largest) {
+
+  /**
+   * The smallest range covering {@code range} and {@code [smallest, largest]}: one step of the
+   * fold over a set of tables, started with {@code null}.
+   *
+   * @param range the range so far, or {@code null} for none yet
+   * @param smallest the first key of what to add
+   * @param largest the last key of what to add
+   * @return the hull of both
+   */
+  public static KeyRange hull(KeyRange range, byte[] smallest, byte[] largest) {
+    if (range == null) {
+      return new KeyRange(smallest, largest);
+    }
+    return new KeyRange(
+        Keys.compare(smallest, range.smallest) < 0 ? smallest : range.smallest,
+        Keys.compare(largest, range.largest) > 0 ? largest : range.largest);
+  }
 
   /**
    * The smallest range covering some tables.
@@ -20,20 +44,14 @@ record KeyRange(byte[] smallest, byte[] largest) {
    * @return from the smallest of their smallest keys to the largest of their largest keys
    */
   static KeyRange covering(Collection<TableView> tables) {
-    byte[] lo = null;
-    byte[] hi = null;
+    KeyRange range = null;
     for (TableView t : tables) {
-      if (lo == null || Keys.compare(t.smallestKey(), lo) < 0) {
-        lo = t.smallestKey();
-      }
-      if (hi == null || Keys.compare(t.largestKey(), hi) > 0) {
-        hi = t.largestKey();
-      }
+      range = hull(range, t.smallestKey(), t.largestKey());
     }
-    if (lo == null) {
+    if (range == null) {
       throw new IllegalArgumentException("a key range needs at least one table");
     }
-    return new KeyRange(lo, hi);
+    return range;
   }
 
   /**
@@ -75,9 +93,7 @@ record KeyRange(byte[] smallest, byte[] largest) {
    * @return the union's hull
    */
   KeyRange extend(TableView table) {
-    return new KeyRange(
-        Keys.compare(table.smallestKey(), smallest) < 0 ? table.smallestKey() : smallest,
-        Keys.compare(table.largestKey(), largest) > 0 ? table.largestKey() : largest);
+    return hull(this, table.smallestKey(), table.largestKey());
   }
 
   /**

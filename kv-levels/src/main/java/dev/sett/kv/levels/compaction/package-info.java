@@ -13,7 +13,7 @@
  * order, so the engine can put it in their place.
  *
  * <p>The package is not exported: only the two providers are public, for {@link
- * java.util.ServiceLoader}. Strategies are not thread-safe; the engine calls them under its levels
- * lock.
+ * java.util.ServiceLoader}, and {@link dev.sett.kv.levels.compaction.KeyRange}, which the levels
+ * controller shares. Strategies are not thread-safe; the engine calls them under its levels lock.
  */
 package dev.sett.kv.levels.compaction;
