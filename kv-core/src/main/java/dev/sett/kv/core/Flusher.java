@@ -21,7 +21,9 @@ import java.io.IOException;
 final class Flusher {
   private static final System.Logger LOG = System.getLogger(Flusher.class.getName());
 
-  private final WritePipeline pipeline;
+  private final MemTableList memTables;
+  private final FailureState failure;
+  private final Runnable onDropped;
   private final LevelsController levels;
   private final Storage storage;
   private final Thread thread;
@@ -29,8 +31,18 @@ final class Flusher {
   private boolean stopping; // guarded by this
   private volatile long stallNanos;
 
-  Flusher(WritePipeline pipeline, LevelsController levels, Storage storage) {
-    this.pipeline = pipeline;
+  /**
+   * @param memTables the memtables to flush from
+   * @param levels where tables go
+   * @param storage for deleting flushed WALs
+   * @param failure failed when a flush fails
+   * @param onDropped run after a flushed memtable is dropped (wakes writers waiting for room)
+   */
+  Flusher(MemTableList memTables, LevelsController levels, Storage storage,
+      FailureState failure, Runnable onDropped) {
+    this.memTables = memTables;
+    this.failure = failure;
+    this.onDropped = onDropped;
     this.levels = levels;
     this.storage = storage;
     this.thread = new Thread(this::run, "sett-flusher");
@@ -55,7 +67,7 @@ final class Flusher {
           try {
             wait();
           } catch (InterruptedException e) {
-            pipeline.failBackground(e);
+            failure.fail(e, "the flusher");
             return;
           }
         }
@@ -66,7 +78,7 @@ final class Flusher {
       }
       try {
         while (!isStopping()) {
-          MemTableHandle[] imm = pipeline.memTables().immutables;
+          MemTableHandle[] imm = memTables.current().immutables;
           if (imm.length == 0) {
             break;
           }
@@ -77,7 +89,7 @@ final class Flusher {
           flush(imm[imm.length - 1], false);
         }
       } catch (Throwable e) { // anything that stops flushing must fail writes, not stall them
-        pipeline.failBackground(e);
+        failure.fail(e, "a flush");
         return;
       }
     }
@@ -94,7 +106,7 @@ final class Flusher {
    * @param mutable whether it is the mutable memtable (at close, after the write path stopped)
    */
   void flush(MemTableHandle handle, boolean mutable) throws IOException {
-    MemTables m = pipeline.memTables();
+    MemTables m = memTables.current();
     boolean walShared = false; // a WAL replayed into several memtables is flushed with the last
     for (MemTableHandle other : m.all) {
       if (other != handle && other.walId() == handle.walId()) {
@@ -106,7 +118,8 @@ final class Flusher {
       levels.flush(it, walFlushed);
     }
     if (!mutable) {
-      pipeline.dropFlushed(handle);
+      memTables.dropFlushed(handle);
+      onDropped.run();
     }
     if (!walShared) {
       String wal = FileNames.wal(handle.walId());

@@ -21,13 +21,10 @@ import dev.sett.kv.spi.BlockCache;
 import dev.sett.kv.spi.BlockCacheFactory;
 import dev.sett.kv.spi.CompactionStrategy;
 import dev.sett.kv.spi.CompactionStrategyProvider;
-import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.StoredValue;
 import dev.sett.kv.spi.TableFormat;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -62,6 +59,7 @@ final class SettDb implements Db {
   private Oracle oracle;
   private WritePipeline pipeline;
   private Flusher flusher;
+  private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private boolean flushInBackground = true;
 
@@ -186,93 +184,25 @@ final class SettDb implements Db {
   }
 
   /**
-   * Step 5 and 10 and 11: replay the WALs oldest first into memtables, set the oracle from the
-   * highest version found and start the write path. The newest WAL is reused for appending when
-   * its memtable still has room, so reopening does not pile up memtables.
+   * Steps 5, 10 and 11: replay the WALs into memtables, set the oracle from the highest version
+   * found, and build the write path and the flusher over the recovered memtables.
    */
   private void replayWals() throws IOException {
-    List<Long> ids = new ArrayList<>();
-    for (String name : storage.list()) {
-      long id = FileNames.walId(name);
-      if (id >= 0) {
-        ids.add(id);
-      }
-    }
-    ids.sort(null);
-    long flushedThrough = manifest.state().walFlushedThrough();
-    while (!ids.isEmpty() && ids.get(0) <= flushedThrough) {
-      long id = ids.remove(0);
-      storage.delete(FileNames.wal(id));
-      LOG.log(System.Logger.Level.INFO, "deleted {0}: the MANIFEST records it as flushed to"
-          + " tables (a crash came before its deletion)", FileNames.wal(id));
-    }
     byte[] dbId = manifest.dbId();
-    List<MemTableHandle> handles = new ArrayList<>(); // oldest first
-    long maxVersion = 0;
-    WalReplayer.Result last = null;
-    for (int i = 0; i < ids.size(); i++) {
-      long id = ids.get(i);
-      boolean newest = i == ids.size() - 1;
-      List<MemTableHandle> forThisWal = new ArrayList<>();
-      forThisWal.add(new MemTableHandle(memTableFactory.create(memTableCapacity), id));
-      WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest,
-          (key, version, meta, userMeta, expiresAt, value) -> {
-            MemTable t = forThisWal.get(forThisWal.size() - 1).table();
-            if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
-              MemTable more = memTableFactory.create(memTableCapacity);
-              forThisWal.add(new MemTableHandle(more, id));
-              if (!more.put(key, version, meta, userMeta, expiresAt, value)) {
-                throw new IllegalStateException("entry does not fit in an empty memtable");
-              }
-            }
-          });
-      maxVersion = Math.max(maxVersion, r.maxVersion());
-      if (r.headerTorn()) {
-        storage.delete(FileNames.wal(id));
-        storage.syncDirectory();
-        LOG.log(System.Logger.Level.WARNING, "removed {0}: its creation was cut short by a"
-            + " crash (no complete header)", FileNames.wal(id));
-        continue;
-      }
-      handles.addAll(forThisWal);
-      last = r;
-      LOG.log(System.Logger.Level.DEBUG, "replayed {0}: {1} transactions", FileNames.wal(id),
-          r.transactions());
-    }
-    oracle = new Oracle(Math.max(maxVersion, levels.maxVersion()), options.detectConflicts());
-    // WAL ids never go back: a reused id at or below the flushed mark would be skipped at replay.
-    long nextWalId = Math.max(flushedThrough, ids.isEmpty() ? 0 : ids.get(ids.size() - 1)) + 1;
-    MemTableHandle newestHandle = handles.isEmpty() ? null : handles.get(handles.size() - 1);
-    boolean reuse = last != null && newestHandle != null
-        && newestHandle.walId() == ids.get(ids.size() - 1)
-        && handles.stream().filter(h -> h.walId() == newestHandle.walId()).count() == 1
-        && newestHandle.table().sizeBytes() < options.memTableSize();
-    WalWriter wal;
-    MemTableHandle mutable;
-    if (reuse) {
-      wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd());
-      mutable = newestHandle;
-      handles.remove(handles.size() - 1);
-    } else {
-      wal = WalWriter.create(storage, nextWalId, dbId);
-      mutable = new MemTableHandle(memTableFactory.create(memTableCapacity), nextWalId);
-      nextWalId++;
-    }
-    MemTableHandle[] imm = new MemTableHandle[handles.size()];
-    for (int i = 0; i < imm.length; i++) {
-      imm[i] = handles.get(handles.size() - 1 - i); // newest first
-    }
+    WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableFactory, memTableCapacity,
+        options.memTableSize()).recover(manifest.state().walFlushedThrough());
+    oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts());
     // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
     int slowdownL0 = options.numCompactors() == 0 ? Integer.MAX_VALUE
         : options.numLevelZeroTables()
             + (options.numLevelZeroTablesStall() - options.numLevelZeroTables() + 1) / 2;
-    Flusher[] f = new Flusher[1];
+    MemTableList memTables = new MemTableList(r.memTables());
+    WriteThrottle throttle = new WriteThrottle(levels, slowdownL0);
+    failureState.onFailure(throttle::wake);
+    flusher = new Flusher(memTables, levels, storage, failureState, throttle::wake);
     pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
         memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
-        oracle, new MemTables(mutable, imm), wal, nextWalId, levels, slowdownL0,
-        () -> f[0].wake());
-    flusher = new Flusher(pipeline, levels, storage);
-    f[0] = flusher;
+        oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake);
   }
 
   private void abortOpen(Throwable cause) {

@@ -5,7 +5,6 @@ import dev.sett.kv.DbFailedException;
 import dev.sett.kv.KvException;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.io.Storage;
-import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
@@ -81,7 +80,7 @@ final class WritePipeline {
   private final ReentrantLock leader = new ReentrantLock();
   private final List<WriteRequest> group = new ArrayList<>();
 
-  private volatile Throwable failure;
+  private final FailureState failure;
   private volatile boolean closing;
   private boolean closed; // guarded by leader: the WAL is sealed
   private WalWriter wal; // owned by the leader
@@ -92,8 +91,8 @@ final class WritePipeline {
 
   WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
       long memTableCapacity, int numMemtables, boolean syncWrites, Oracle oracle,
-      MemTables initial, WalWriter wal, long nextWalId, LevelsController levels, int slowdownL0,
-      Runnable onRotate) {
+      MemTableList memTables, WriteThrottle throttle, FailureState failure, WalWriter wal,
+      long nextWalId, Runnable onRotate) {
     this.storage = storage;
     this.dbId = dbId;
     this.factory = factory;
@@ -102,10 +101,11 @@ final class WritePipeline {
     this.numMemtables = numMemtables;
     this.syncWrites = syncWrites;
     this.oracle = oracle;
-    this.memTables = new MemTableList(initial);
+    this.memTables = memTables;
+    this.failure = failure;
     this.wal = wal;
     this.nextWalId = nextWalId;
-    this.throttle = new WriteThrottle(levels, slowdownL0);
+    this.throttle = throttle;
     this.onRotate = onRotate;
   }
 
@@ -123,13 +123,9 @@ final class WritePipeline {
     memTables.releaseAll();
   }
 
-  /** Throws if a write failure has put the database in the failed state. */
+  /** Throws {@link DbFailedException} if the database is in the failed state. */
   void checkWritable() {
-    Throwable f = failure;
-    if (f != null) {
-      throw new DbFailedException("the database refuses writes after an earlier write failure;"
-          + " reopen it", f);
-    }
+    failure.check();
   }
 
   /** Adds a request; called under the oracle's lock so that queue order is timestamp order. */
@@ -302,25 +298,8 @@ final class WritePipeline {
     }
   }
 
-  /**
-   * Puts the database in the failed state (the flusher calls this when it cannot write a table):
-   * writers get {@link DbFailedException} and stalled writers wake up.
-   */
-  void failBackground(Throwable cause) {
-    if (failure == null) {
-      failure = cause;
-      LOG.log(System.Logger.Level.ERROR, "a background write failed; the database now refuses"
-          + " writes", cause);
-    }
-    throttle.wake();
-  }
-
   private KvException fail(Exception cause) {
-    if (failure == null) {
-      failure = cause;
-      LOG.log(System.Logger.Level.ERROR, "write path failed; the database now refuses writes",
-          cause);
-    }
+    failure.fail(cause, "the write path");
     return new DbFailedException("write failed: " + cause.getMessage(), cause);
   }
 
@@ -339,17 +318,6 @@ final class WritePipeline {
     MemTableHandle next = new MemTableHandle(factory.create(memTableCapacity), fresh.id());
     memTables.rotate(next);
     onRotate.run();
-  }
-
-  /**
-   * Removes the oldest immutable memtable once the flusher has made it a table, and wakes writers
-   * waiting for room.
-   *
-   * @param flushed the memtable flushed; must be the oldest immutable one
-   */
-  void dropFlushed(MemTableHandle flushed) {
-    memTables.dropFlushed(flushed);
-    throttle.wake();
   }
 
   private void awaitMemTableRoom() {
@@ -387,9 +355,9 @@ final class WritePipeline {
     return walBytes;
   }
 
-  /** Whether a write failure put the database in the failed state. */
+  /** Whether the database is in the failed state. */
   boolean failed() {
-    return failure != null;
+    return failure.failed();
   }
 
   /** Forces the WAL to stable storage: every commit acknowledged so far survives a power loss. */
@@ -427,7 +395,7 @@ final class WritePipeline {
         return;
       }
       closed = true;
-      if (failure == null) {
+      if (!failure.failed()) {
         wal.seal();
       } else {
         wal.close();

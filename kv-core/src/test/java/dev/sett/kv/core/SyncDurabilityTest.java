@@ -49,14 +49,14 @@ class SyncDurabilityTest {
     int valueSize = 10 + r.nextInt(200);
     Db db = Db.open(options(storage));
     for (int i = 0; i < synced + after; i++) {
-      if (i == synced) {
-        db.sync();
-      }
       int id = i;
       db.update(txn -> {
         txn.set(b("k" + id), new byte[valueSize]);
         txn.set(b("k" + id + "/second"), new byte[valueSize]);
       });
+      if (i == synced - 1) {
+        db.sync();
+      }
     }
     storage.crash(seed);
     try {

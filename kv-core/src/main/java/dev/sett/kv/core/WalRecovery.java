@@ -1,0 +1,125 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.io.Storage;
+import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.MemTableFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recovery of the write path at open (Badger's steps 5 and 10): deletes WALs the MANIFEST records
+ * as flushed, replays the others oldest first into memtables, and opens the WAL that new commits
+ * go to: the newest one when its memtable still has room (so reopening does not pile up
+ * memtables), else a new one. The caller builds the oracle, the write path and the flusher from
+ * the {@link Recovered} record. Single-threaded: runs before any other thread exists.
+ */
+final class WalRecovery {
+  private static final System.Logger LOG = System.getLogger(WalRecovery.class.getName());
+
+  /**
+   * What recovery found and opened.
+   *
+   * @param memTables the replayed memtables, the mutable one receiving new commits
+   * @param wal the WAL new commits are appended to
+   * @param nextWalId the id of the next WAL to create
+   * @param maxVersion the highest version replayed, 0 if none
+   */
+  record Recovered(MemTables memTables, WalWriter wal, long nextWalId, long maxVersion) {}
+
+  private final Storage storage;
+  private final byte[] dbId;
+  private final MemTableFactory factory;
+  private final long memTableCapacity;
+  private final long memTableSize;
+
+  WalRecovery(Storage storage, byte[] dbId, MemTableFactory factory, long memTableCapacity,
+      long memTableSize) {
+    this.storage = storage;
+    this.dbId = dbId;
+    this.factory = factory;
+    this.memTableCapacity = memTableCapacity;
+    this.memTableSize = memTableSize;
+  }
+
+  /**
+   * Replays the WALs.
+   *
+   * @param flushedThrough the highest WAL id the MANIFEST records as fully in tables
+   * @return what was found
+   * @throws dev.sett.kv.CorruptionException if a WAL is damaged beyond a torn tail
+   * @throws IOException if the files cannot be read or written
+   */
+  Recovered recover(long flushedThrough) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    for (String name : storage.list()) {
+      long id = FileNames.walId(name);
+      if (id >= 0) {
+        ids.add(id);
+      }
+    }
+    ids.sort(null);
+    while (!ids.isEmpty() && ids.get(0) <= flushedThrough) {
+      long id = ids.remove(0);
+      storage.delete(FileNames.wal(id));
+      LOG.log(System.Logger.Level.INFO, "deleted {0}: the MANIFEST records it as flushed to"
+          + " tables (a crash came before its deletion)", FileNames.wal(id));
+    }
+    List<MemTableHandle> handles = new ArrayList<>(); // oldest first
+    long maxVersion = 0;
+    WalReplayer.Result last = null;
+    for (int i = 0; i < ids.size(); i++) {
+      long id = ids.get(i);
+      boolean newest = i == ids.size() - 1;
+      List<MemTableHandle> forThisWal = new ArrayList<>();
+      forThisWal.add(new MemTableHandle(factory.create(memTableCapacity), id));
+      WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest,
+          (key, version, meta, userMeta, expiresAt, value) -> {
+            MemTable t = forThisWal.get(forThisWal.size() - 1).table();
+            if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
+              MemTable more = factory.create(memTableCapacity);
+              forThisWal.add(new MemTableHandle(more, id));
+              if (!more.put(key, version, meta, userMeta, expiresAt, value)) {
+                throw new IllegalStateException("entry does not fit in an empty memtable");
+              }
+            }
+          });
+      maxVersion = Math.max(maxVersion, r.maxVersion());
+      if (r.headerTorn()) {
+        forThisWal.forEach(MemTableHandle::unref);
+        storage.delete(FileNames.wal(id));
+        storage.syncDirectory();
+        LOG.log(System.Logger.Level.WARNING, "removed {0}: its creation was cut short by a"
+            + " crash (no complete header)", FileNames.wal(id));
+        continue;
+      }
+      handles.addAll(forThisWal);
+      last = r;
+      LOG.log(System.Logger.Level.DEBUG, "replayed {0}: {1} transactions", FileNames.wal(id),
+          r.transactions());
+    }
+    // WAL ids never go back: a reused id at or below the flushed mark would be skipped at replay.
+    long nextWalId = Math.max(flushedThrough, ids.isEmpty() ? 0 : ids.get(ids.size() - 1)) + 1;
+    MemTableHandle newestHandle = handles.isEmpty() ? null : handles.get(handles.size() - 1);
+    boolean reuse = last != null && newestHandle != null
+        && newestHandle.walId() == ids.get(ids.size() - 1)
+        && handles.stream().filter(h -> h.walId() == newestHandle.walId()).count() == 1
+        && newestHandle.table().sizeBytes() < memTableSize;
+    WalWriter wal;
+    MemTableHandle mutable;
+    if (reuse) {
+      wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd());
+      mutable = newestHandle;
+      handles.remove(handles.size() - 1);
+    } else {
+      wal = WalWriter.create(storage, nextWalId, dbId);
+      mutable = new MemTableHandle(factory.create(memTableCapacity), nextWalId);
+      nextWalId++;
+    }
+    MemTableHandle[] imm = new MemTableHandle[handles.size()];
+    for (int i = 0; i < imm.length; i++) {
+      imm[i] = handles.get(handles.size() - 1 - i); // newest first
+    }
+    return new Recovered(new MemTables(mutable, imm), wal, nextWalId, maxVersion);
+  }
+}
