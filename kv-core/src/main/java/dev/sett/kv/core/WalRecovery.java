@@ -1,6 +1,7 @@
 package dev.sett.kv.core;
 
 import dev.sett.kv.io.Storage;
+import dev.sett.kv.io.WritableFile;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
 import java.io.IOException;
@@ -93,6 +94,11 @@ final class WalRecovery {
             + " crash (no complete header)", FileNames.wal(id));
         continue;
       }
+      if (r.tornTail()) {
+        // Cut now, whether or not this WAL is reused: a torn tail left in a WAL that is sealed
+        // from here on would read as damage after the next crash.
+        cutTornTail(id, r.validEnd(), r.fileSize());
+      }
       handles.addAll(forThisWal);
       last = r;
       LOG.log(System.Logger.Level.DEBUG, "replayed {0}: {1} transactions", FileNames.wal(id),
@@ -121,5 +127,15 @@ final class WalRecovery {
       imm[i] = handles.get(handles.size() - 1 - i); // newest first
     }
     return new Recovered(new MemTables(mutable, imm), wal, nextWalId, maxVersion);
+  }
+
+  private void cutTornTail(long id, long validEnd, long size) throws IOException {
+    try (WritableFile f = storage.openForAppend(FileNames.wal(id))) {
+      f.truncate(validEnd);
+      f.sync();
+    }
+    LOG.log(System.Logger.Level.INFO, "cut the torn tail of {0}: {1} bytes after offset {2}"
+        + " that a crash left incomplete (never acknowledged with syncWrites)",
+        FileNames.wal(id), size - validEnd, validEnd);
   }
 }

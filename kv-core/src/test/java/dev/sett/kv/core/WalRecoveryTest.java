@@ -129,6 +129,33 @@ class WalRecoveryTest {
     }
   }
 
+  /**
+   * Fault 3 of issue 12: when the newest WAL was not reused on open (here because
+   * {@code memTableSize} was lowered), its torn tail stayed, and a second crash before the flush
+   * made the next open fail with corruption "in a sealed WAL".
+   */
+  @Test
+  void tornTail_ofAWalNotReused_isCutAtOpen_soASecondCrashStillOpens() throws IOException {
+    writeTxns(Options.builder(dir).build(), 0, 3000); // more than one small memtable holds
+    Path wal = wals().get(wals().size() - 1);
+    long valid = Files.size(wal);
+    try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+      f.seek(valid);
+      f.write(new byte[] {1, 2, 3, 4, 5, 6, 7}); // a record cut short by the crash
+    }
+    // A smaller memtable than the replayed one: the WAL is not reused, a new one is created.
+    Options smaller = Options.builder(dir).memTableSize(64 << 10).build();
+    try (Unflushed u = Unflushed.open(smaller)) {
+      assertEquals(3000, checkAtomic(u.db, 3000));
+      assertEquals(valid, Files.size(wal), "the torn tail is cut at open");
+      u.db.update(txn -> txn.set(b("after"), b("first crash")));
+    } // a second crash before any flush
+    try (Unflushed u = Unflushed.open(smaller)) {
+      assertEquals(3000, checkAtomic(u.db, 3000));
+      assertEquals("first crash", s(u.db.view(txn -> txn.get(b("after")).value())));
+    }
+  }
+
   @Test
   void damageInASealedWal_isReportedWithFileAndOffset() throws IOException {
     Options o = Options.builder(dir).memTableSize(64 << 10).numMemtables(64).build();
