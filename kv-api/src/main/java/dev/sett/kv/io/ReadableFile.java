@@ -2,7 +2,15 @@ package dev.sett.kv.io;
 
 import java.io.IOException;
 
-/** A file open for positional reads. Thread-safe. */
+/**
+ * A file open for positional reads. Thread-safe: one file is typically shared by every reader of
+ * a table.
+ *
+ * <p>An interrupt of a reading thread affects only that thread's call: the call may throw {@link
+ * java.io.InterruptedIOException} (the thread's interrupt flag stays set), but the file stays
+ * open, and reads by other threads, and later reads by the same thread, work as before. Only
+ * {@link #close()} closes it for everyone.
+ */
 public interface ReadableFile extends AutoCloseable {
 
   /**
@@ -28,6 +36,8 @@ public interface ReadableFile extends AutoCloseable {
    * @param off where to start in {@code dst}
    * @param len how many bytes
    * @throws java.io.EOFException if the file ends first
+   * @throws java.io.InterruptedIOException if the calling thread was interrupted (its flag stays
+   *     set); the file stays usable
    * @throws IOException if the read fails
    */
   void readFully(long position, byte[] dst, int off, int len) throws IOException;

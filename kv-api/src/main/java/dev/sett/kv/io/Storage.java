@@ -12,6 +12,12 @@ import java.util.List;
  * only after {@link WritableFile#sync()}; a created, renamed or deleted name is durable only after
  * {@link #syncDirectory()}; {@link #rename} replaces the target atomically. Implementations are
  * thread-safe; each open file belongs to one thread at a time unless stated otherwise.
+ *
+ * <p>Interrupts: an interrupt of the calling thread may make that call throw, and leaves the
+ * thread's interrupt flag set, but never closes a file or breaks anything for other threads or
+ * later calls (see {@link ReadableFile}). {@link #syncDirectory()} and {@link #lock} do not fail
+ * because the caller is interrupted: a database must not fail because an interrupted user thread
+ * happened to rotate its WAL.
  */
 public interface Storage {
 
@@ -80,7 +86,8 @@ public interface Storage {
   void delete(String name) throws IOException;
 
   /**
-   * Makes creations, renames and deletions so far durable.
+   * Makes creations, renames and deletions so far durable. Not affected by an interrupt of the
+   * calling thread, whose interrupt flag it leaves as it found it (or set, if one arrived).
    *
    * @throws IOException if the sync fails
    */

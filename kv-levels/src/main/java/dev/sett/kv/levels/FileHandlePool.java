@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * reader that finds -1 waits (briefly: the close is in progress) for the handle to be gone before
  * opening it again. Opening and closing a handle happen under the file's monitor; {@code open}
  * counts open handles. Most reads never get here: blocks come from the block cache.
+ *
+ * <p>Interrupts touch nothing here: no step of {@code acquire} waits interruptibly, {@code users}
+ * is given back in a {@code finally}, and a reader's interrupt never closes a pooled handle for
+ * the others, because the storage's {@link ReadableFile} reopens what an interrupt closed (see
+ * {@code NioStorage}); the interrupted reader alone gets an {@code InterruptedIOException}. Only
+ * an evictor and {@link PooledFile#close()} close handles.
  */
 final class FileHandlePool {
   private static final System.Logger LOG = System.getLogger(FileHandlePool.class.getName());

@@ -13,8 +13,10 @@ import java.util.NoSuchElementException;
  * it reads from the file is not offered to the caches, so a table about to be deleted does not
  * push live blocks out.
  *
- * <p>Not thread-safe. I/O errors are thrown as {@link StorageException} naming the file, damage
- * as {@link dev.sett.kv.CorruptionException}.
+ * <p>Not thread-safe. I/O errors are thrown as {@link StorageException} naming the file and
+ * carrying the I/O error's message (so a read cut short by an interrupt of the calling thread says
+ * it was interrupted; the thread keeps its interrupt flag), damage as {@link
+ * dev.sett.kv.CorruptionException}.
  */
 final class SstIterator implements EntryIterator {
   private final SstTable table;
@@ -165,7 +167,7 @@ final class SstIterator implements EntryIterator {
       try {
         index = table.index(fillCache);
       } catch (IOException e) {
-        throw new StorageException(table.name(), "cannot read the index", e);
+        throw new StorageException(table.name(), "cannot read the index: " + e, e);
       }
     }
     return index;
@@ -179,7 +181,7 @@ final class SstIterator implements EntryIterator {
       block = table.block(index, b, fillCache);
     } catch (IOException e) {
       invalidate();
-      throw new StorageException(table.name(), "cannot read data block " + b, e);
+      throw new StorageException(table.name(), "cannot read data block " + b + ": " + e, e);
     } catch (RuntimeException e) { // a CorruptionException: not positioned anywhere after it
       invalidate();
       throw e;

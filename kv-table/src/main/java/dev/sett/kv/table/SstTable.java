@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe: everything it holds is immutable, the caches are thread-safe and file reads
  * are positional. Two threads that miss the cache for the same block both read it; the cache
  * keeps one copy.
+ *
+ * <p>Errors: a file that ends inside a unit (EOF) and every failed check are {@link
+ * CorruptionException}s; any other {@link IOException} of the file, an {@link
+ * java.io.InterruptedIOException} of an interrupted reader among them, is passed on as it is (and
+ * by {@link SstIterator} as a {@code StorageException} carrying it), never reported as damage. An
+ * interrupted read affects only the interrupted caller: the file stays open for every other read.
  */
 final class SstTable implements Table {
   private final ReadableFile file;

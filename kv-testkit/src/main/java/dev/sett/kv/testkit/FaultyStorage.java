@@ -71,6 +71,15 @@ public final class FaultyStorage implements Storage {
    * for the same seed; with several threads, which call draws which number is up to the
    * scheduler. crash() draws from its own Random(seed) in name order, so its fates depend only on
    * the seed and the files.
+   *
+   * Interrupts: this class neither adds nor hides any. Waiting for `mu` (a monitor) is not
+   * interruptible, so an interrupted thread never disturbs another's call here, and whatever the
+   * delegate does with an interrupt passes through unchanged: over NioStorage the interrupted
+   * read throws InterruptedIOException (the handle stays usable, the flag stays set) and
+   * syncDirectory() ignores the interrupt; MemoryStorage ignores interrupts. An interrupted read
+   * counts as a READ call, not as an injected fault, and leaves the model as it was. The model's
+   * own reads inside rename and delete (sizeOf, readAll) run with the flag cleared: the real
+   * calls read nothing, so an interrupt must not fail them here.
    */
 
   /** The kinds of calls that can be counted and failed. */
@@ -681,17 +690,33 @@ public final class FaultyStorage implements Storage {
     return inode;
   }
 
+  /*
+   * sizeOf and readAll are the model's own reads, done inside a caller's rename or delete (and by
+   * crash). A real rename or delete reads nothing, so an interrupted caller must not fail here:
+   * they run with the caller's interrupt flag cleared and set it again afterwards.
+   */
+
   private long sizeOf(String name) throws IOException {
+    boolean interrupted = Thread.interrupted();
     try (ReadableFile r = delegate.openRead(name)) {
       return r.size();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   private byte[] readAll(String name) throws IOException {
+    boolean interrupted = Thread.interrupted();
     try (ReadableFile r = delegate.openRead(name)) {
       byte[] b = new byte[Math.toIntExact(r.size())];
       r.readFully(0, b, 0, b.length);
       return b;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import dev.sett.kv.spi.TableContext;
 import dev.sett.kv.spi.TableFormat;
 import dev.sett.kv.spi.TableSettings;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,8 +60,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * walks; one-entry tables; versions of one key spread over many blocks; the builder's refusals
  * and its size estimate; identity checks at open; truncation at every length; damage to every
  * single byte of a small multi-block table, which must end in {@link CorruptionException} and
- * never in different data; I/O errors; what {@code fillCache} puts into the caches; concurrent
- * gets. Randomised tests print their seed ({@link TestSeeds}) and put it in failure messages.
+ * never in different data; I/O errors, interrupted reads among them; what {@code fillCache} puts
+ * into the caches; concurrent gets. Randomised tests print their seed ({@link TestSeeds}) and put it in failure messages.
  */
 public abstract class TableFormatContract {
 
@@ -469,6 +470,35 @@ public abstract class TableFormatContract {
       }
       file.failing = false;
       assertNotNull(t.get(key, Long.MAX_VALUE), "the table works again once the file does");
+    }
+  }
+
+  /**
+   * A read cut short by an interrupt of the calling thread (the storage throws {@link
+   * InterruptedIOException}, as {@code NioStorage} does) is an interruption, not damage: {@code
+   * get} throws it (or an {@code IOException} caused by it), iterators a {@link StorageException}
+   * that is no {@link CorruptionException}, carries it as the cause and says so in its message;
+   * and the table reads everything once reads work again (issue 12).
+   */
+  @Test
+  void interruptedReads_areInterruptionsForTheCaller_notDamage() throws IOException {
+    TreeMap<At, StoredValue> model = smallModel();
+    MemoryStorage storage = build(model, settings(64, Compression.NONE, 0.01));
+    SwitchableFile file = new SwitchableFile(storage.openRead(FILE_NAME));
+    try (Table t = format().open(file, context(false))) {
+      file.interrupting = true;
+      byte[] key = model.firstKey().key();
+      IOException e = assertThrows(IOException.class, () -> t.get(key, Long.MAX_VALUE));
+      assertTrue(e instanceof InterruptedIOException || e.getCause() instanceof
+          InterruptedIOException, "get should pass the interruption on, got " + e);
+      try (EntryIterator it = t.iterator(true)) {
+        StorageException se = assertThrows(StorageException.class, it::seekToFirst);
+        assertFalse(se instanceof CorruptionException, "an interrupted read is not damage: " + se);
+        assertTrue(se.getCause() instanceof InterruptedIOException, "cause: " + se.getCause());
+        assertTrue(se.getMessage().contains("interrupted"), se.getMessage());
+      }
+      file.interrupting = false;
+      checkEverything(t, model, new Random(1), "after interrupted reads");
     }
   }
 
@@ -984,6 +1014,7 @@ public abstract class TableFormatContract {
     private final ReadableFile delegate;
     final AtomicInteger closes = new AtomicInteger();
     volatile boolean failing;
+    volatile boolean interrupting;
 
     SwitchableFile(ReadableFile delegate) {
       this.delegate = delegate;
@@ -1003,6 +1034,10 @@ public abstract class TableFormatContract {
     public void readFully(long position, byte[] dst, int off, int len) throws IOException {
       if (failing) {
         throw new IOException("injected read failure at " + position + " in " + name());
+      }
+      if (interrupting) {
+        throw new InterruptedIOException(
+            "read of " + len + " bytes of " + name() + " at position " + position + " interrupted");
       }
       delegate.readFully(position, dst, off, len);
     }

@@ -18,6 +18,7 @@ import dev.sett.kv.testkit.FaultyStorage.Fate;
 import dev.sett.kv.testkit.FaultyStorage.FileFate;
 import dev.sett.kv.testkit.FaultyStorage.Op;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -431,6 +432,49 @@ class FaultyStorageTest {
     fs.crash(seed);
     assertEquals(List.of("behind-its-back", "old"), files(fs));
     assertArrayEquals(data(10, 1), content(fs, "old"));
+  }
+
+  // ---- interrupts ------------------------------------------------------------------------------
+
+  /**
+   * Interrupts pass through to the wrapped storage and touch only the interrupted call (issue 12):
+   * over NIO the interrupted read throws {@link InterruptedIOException}, on the heap it succeeds;
+   * either way the handle stays usable, the flag stays set, and a delete and a directory sync made
+   * with the flag set succeed and count as durable.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void interrupt_failsAtMostTheInterruptedRead_andTheHandleStaysUsable(Backend backend)
+      throws IOException {
+    FaultyStorage fs = open(backend);
+    durable(fs, "f", data(100, 3));
+    durable(fs, "old", data(50, 4));
+    byte[] buf = new byte[10];
+    try (ReadableFile r = fs.openRead("f")) {
+      try (WritableFile w = fs.create("g")) {
+        w.sync();
+      }
+      Thread.currentThread().interrupt();
+      try {
+        try {
+          r.readFully(10, buf, 0, 10);
+          assertEquals(Backend.MEMORY, backend, "heap reads ignore interrupts");
+        } catch (InterruptedIOException e) {
+          assertEquals(Backend.NIO, backend, "only NIO reads see interrupts: " + e);
+        }
+        assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
+        fs.delete("old"); // the model copies a durable file first: its read must not fail
+        fs.syncDirectory(); // must not fail for the interrupt
+        assertTrue(Thread.currentThread().isInterrupted(), "the flag stays set");
+      } finally {
+        Thread.interrupted();
+      }
+      r.readFully(10, buf, 0, 10);
+      assertArrayEquals(Arrays.copyOfRange(data(100, 3), 10, 20), buf);
+    }
+    fs.assertNoOpenHandles();
+    fs.crash(seed);
+    assertEquals(List.of("f", "g"), files(fs), "the interrupted thread's directory sync counts");
   }
 
   // ---- crash: handles, locks, reuse -------------------------------------------------------
