@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +32,14 @@ import picocli.CommandLine.Spec;
  * so there would be no per-operation latency to report. The read phase times each {@code db.view}
  * holding one {@code get} and copying the value out. Keys and values are made before the clock
  * starts, so the figures are the store's and not the generator's.
+ *
+ * <p>With {@code --threads N} the load phase runs on N threads at once, each committing its own
+ * contiguous slice of the key indexes (the keys themselves are scattered, so no slice is a key
+ * range): the same keys and values as with one thread, only committed concurrently, which is what
+ * exercises the write path's group commit and its hand-over of the lead. Each thread times its
+ * own commits into its own histogram ({@link PhaseRecorder.Lane}); they are merged at the end, so
+ * the percentiles and the maximum are over every commit of every thread. The read phase stays on
+ * one thread.
  */
 @Command(
     name = "bench",
@@ -40,6 +52,7 @@ import picocli.CommandLine.Spec;
         + " summary to stdout.")
 final class BenchCommand implements Callable<Integer> {
   private static final long MAX_KEYS = 1_000_000_000L;
+  private static final int MAX_THREADS = 1024;
 
   @Spec private CommandSpec spec;
 
@@ -71,6 +84,13 @@ final class BenchCommand implements Callable<Integer> {
       converter = CountConverter.class,
       description = "Puts per committed transaction (default: 1, single puts).")
   private long batch = 1;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Threads committing at once in the load phase, each its own slice of the keys"
+          + " (default: ${DEFAULT-VALUE}).")
+  private int threads = 1;
 
   @Option(names = "--sync", description = "Fsync every commit (syncWrites).")
   private boolean sync;
@@ -224,6 +244,9 @@ final class BenchCommand implements Callable<Integer> {
     if (batch < 1) {
       throw usage("--batch must be at least 1, got " + batch);
     }
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw usage("--threads must be in [1, " + MAX_THREADS + "], got " + threads);
+    }
     // An entry's footprint is bounded by key + value + MAX_ENTRY_OVERHEAD: the rule commits obey.
     long perEntry = BenchWorkload.KEY_SIZE + valueSize + MemTable.MAX_ENTRY_OVERHEAD;
     long fitBySize = options.maxBatchSize() / perEntry;
@@ -249,9 +272,10 @@ final class BenchCommand implements Callable<Integer> {
     report.line("keys", BenchReport.count(keys) + " random keys of " + BenchWorkload.KEY_SIZE
         + " B, seed " + seedText);
     report.line("values", valueSize + " B each, random bytes (incompressible)");
-    report.line("load", batch == 1
+    report.line("load", (batch == 1
         ? "single puts, one db.update each"
-        : BenchReport.count(batch) + " puts per db.update");
+        : BenchReport.count(batch) + " puts per db.update")
+        + (threads == 1 ? "" : ", " + threads + " threads committing at once (a slice each)"));
     report.line("read", "every key once in random order, db.view + get, value verified");
     report.line("sync",
         options.syncWrites() ? "syncWrites on (fsync per commit)" : "syncWrites off");
@@ -300,14 +324,92 @@ final class BenchCommand implements Callable<Integer> {
 
   private PhaseResult load(Db db, BenchWorkload workload, PeakMemory memory) {
     int b = (int) batch;
-    String latencyOf = b == 1 ? "one db.update with 1 put" : "one db.update with " + b + " puts";
+    String latencyOf = (b == 1 ? "one db.update with 1 put" : "one db.update with " + b + " puts")
+        + (threads == 1 ? "" : ", over " + threads + " threads");
     PhaseRecorder rec = new PhaseRecorder("load", latencyOf, keys,
         BenchWorkload.KEY_SIZE + valueSize, memory, root.err(), root.terminal());
+    if (threads == 1) {
+      loadSlice(db, workload, 0, keys, rec::record, () -> false);
+    } else {
+      loadConcurrently(db, workload, rec);
+    }
+    return rec.finish();
+  }
+
+  /**
+   * Runs the load on {@code threads} threads, slice {@code t} being the key indexes [keys * t / n,
+   * keys * (t + 1) / n), while this thread draws the progress. The first failure stops the other
+   * threads (at their next commit) and is thrown here once they have all ended.
+   */
+  private void loadConcurrently(Db db, BenchWorkload workload, PhaseRecorder rec) {
+    int n = threads;
+    CountDownLatch ended = new CountDownLatch(n);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> workers = new ArrayList<>(n);
+    for (int t = 0; t < n; t++) {
+      long from = keys * t / n; // keys <= 10^9 and n <= 1024: no overflow
+      long to = keys * (t + 1) / n;
+      workers.add(new Thread(() -> {
+        try {
+          loadSlice(db, workload, from, to, rec.newLane()::record, () -> failure.get() != null);
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        } finally {
+          ended.countDown();
+        }
+      }, "sett-bench-load-" + t));
+    }
+    workers.forEach(Thread::start);
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (ended.await(100, TimeUnit.MILLISECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+        failure.compareAndSet(null, new CliFailure("interrupted during the load phase"));
+      }
+      rec.watch(System.nanoTime());
+    }
+    for (Thread w : workers) { // ended already; the join orders their histograms before finish
+      while (true) {
+        try {
+          w.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException e) {
+      throw e;
+    } else if (f instanceof Error e) {
+      throw e;
+    } else if (f != null) {
+      throw new IllegalStateException(f);
+    }
+  }
+
+  /** Where a load slice records each timed commit: the recorder, or a thread's lane. */
+  @FunctionalInterface
+  private interface Timing {
+    void record(long beginNanos, long endNanos, int ops);
+  }
+
+  /** Commits the keys of indexes [from, to), {@code --batch} per commit, until {@code stop}. */
+  private void loadSlice(Db db, BenchWorkload workload, long from, long to, Timing timing,
+      BooleanSupplier stop) {
+    int b = (int) batch;
     // Reused for every commit: Txn.set copies key and value, so refilling them is safe.
     byte[][] ks = new byte[b][BenchWorkload.KEY_SIZE];
     byte[][] vs = new byte[b][(int) valueSize];
-    for (long i = 0; i < keys; i += b) {
-      int n = (int) Math.min(b, keys - i);
+    for (long i = from; i < to && !stop.getAsBoolean(); i += b) {
+      int n = (int) Math.min(b, to - i);
       for (int j = 0; j < n; j++) {
         workload.key(i + j, ks[j]);
         workload.value(i + j, vs[j]);
@@ -322,9 +424,8 @@ final class BenchCommand implements Callable<Integer> {
           }
         });
       }
-      rec.record(begin, System.nanoTime(), n);
+      timing.record(begin, System.nanoTime(), n);
     }
-    return rec.finish();
   }
 
   private PhaseResult read(Db db, BenchWorkload workload, PeakMemory memory, ReadBackCheck check) {

@@ -1,6 +1,9 @@
 package dev.sett.kv.cli;
 
 import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -8,6 +11,11 @@ import org.HdrHistogram.Histogram;
  * and bytes done, the elapsed time. It also drives the phase's {@link ProgressBar} and samples
  * {@link PeakMemory}, using the timestamps the caller already took around each call, so that
  * watching the benchmark adds no clock reads of its own.
+ *
+ * <p>One thread times the calls through {@link #record}; or several do, each through its own
+ * {@link Lane} (a histogram and a count of its own: no lock, no shared counter, no shared
+ * histogram on the timed path), while one other thread calls {@link #watch} to draw the progress
+ * and sample the memory. {@link #finish} merges the lanes, once their threads have ended.
  */
 final class PhaseRecorder {
   private static final long SAMPLE_INTERVAL_NANOS = 100_000_000L;
@@ -21,6 +29,7 @@ final class PhaseRecorder {
   private final ProgressBar progress;
   private final Histogram latencyNanos = new Histogram(PRECISION); // resizes as needed
   private final long startNanos;
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>(); // added once per thread
   private long ops;
   private long nextSampleNanos;
 
@@ -64,15 +73,74 @@ final class PhaseRecorder {
   }
 
   /**
-   * Ends the phase.
+   * Opens a lane for the calling thread, which alone records into it. Made on that thread, so
+   * that its counters are allocated in that thread's own buffer, away from other lanes' cache
+   * lines.
+   *
+   * @return the lane
+   */
+  Lane newLane() {
+    Lane lane = new Lane();
+    lanes.add(lane);
+    return lane;
+  }
+
+  /**
+   * Draws the progress of the lanes and samples the memory; called by the one thread that waits
+   * for the lanes' threads, about every 100 ms.
+   *
+   * @param nowNanos {@link System#nanoTime()}
+   */
+  void watch(long nowNanos) {
+    long done = ops;
+    for (Lane lane : lanes) {
+      done += lane.ops.get();
+    }
+    progress.update(done, nowNanos);
+    memory.sample();
+  }
+
+  /**
+   * Ends the phase. Lanes are merged in: their threads must have ended (and been joined) first.
    *
    * @return what was measured
    */
   PhaseResult finish() {
     long end = System.nanoTime();
+    if (!lanes.isEmpty()) {
+      for (Lane lane : lanes) {
+        latencyNanos.add(lane.latencyNanos);
+        ops += lane.ops.get();
+      }
+      progress.update(ops, end); // the last tenth: the lanes' threads draw nothing themselves
+    }
     progress.finish(ops, end);
     memory.sample();
     return new PhaseResult(name, latencyOf, ops, ops * bytesPerOp, end - startNanos,
         latencyNanos);
+  }
+
+  /**
+   * What one of several threads timed: its latencies and its operations. Only its thread writes
+   * it; the watching thread reads the count (an ordered store makes it visible without a lock or
+   * a fence on the timed path), and {@link #finish} reads the histogram after the thread ended.
+   */
+  static final class Lane {
+    private final Histogram latencyNanos = new Histogram(PRECISION);
+    private final AtomicLong ops = new AtomicLong();
+
+    private Lane() {}
+
+    /**
+     * Records one timed call, like {@link PhaseRecorder#record}.
+     *
+     * @param beginNanos {@link System#nanoTime()} just before the call
+     * @param endNanos {@link System#nanoTime()} just after it
+     * @param opsInCall how many operations the call did
+     */
+    void record(long beginNanos, long endNanos, int opsInCall) {
+      latencyNanos.recordValue(Math.max(0, endNanos - beginNanos));
+      ops.lazySet(ops.get() + opsInCall); // one writer: no read-modify-write needed
+    }
   }
 }

@@ -49,6 +49,45 @@ class BenchCommandTest {
   }
 
   @Test
+  void concurrentLoad_fourThreadsCommitTheirSlicesAndEveryKeyReadsBack() {
+    CliRun r = sett("bench", "--dir", dir(), "--keys", "2000", "--threads", "4", "--seed", "2");
+    assertEquals(0, r.exitCode(), r::toString);
+    String out = r.out();
+    for (String expected : new String[] {
+        "4 threads committing at once", "one db.update with 1 put, over 4 threads",
+        "load   2,000", "all 2,000 keys read back with the right value", "max us",
+        "rerun      sett bench --dir " + dir() + " --keys 2000 --threads 4 --seed"}) {
+      assertTrue(out.contains(expected), "missing '" + expected + "' in\n" + r);
+    }
+    // The watching thread draws the progress; the last tenth is drawn once the threads end.
+    assertTrue(r.err().contains("load: 100%  2,000/2,000"), r::toString);
+  }
+
+  @Test
+  void concurrentLoad_unevenSlicesAndPartialBatches_writeEveryKeyOnce() {
+    // 2,001 keys over 3 threads (667 each) in batches of 64: each slice ends on a partial batch.
+    CliRun r = sett("bench", "--dir", dir(), "--keys", "2001", "--threads", "3", "--batch", "64",
+        "--seed", "3");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(r.out().contains("load   2,001"), r::toString);
+    assertTrue(r.out().contains("all 2,001 keys read back with the right value"), r::toString);
+  }
+
+  @Test
+  void threadsOutOfRange_isAUsageErrorBeforeAnythingIsCreated() {
+    for (String bad : new String[] {"0", "-1", "1025"}) {
+      CliRun r = sett("bench", "--dir", dir(), "--keys", "10", "--threads", bad);
+      assertEquals(2, r.exitCode(), r::toString);
+      assertTrue(r.err().startsWith("sett: --threads must be in [1, 1024], got " + bad),
+          r::toString);
+      assertFalse(Files.exists(tmp.resolve("bench")), "nothing created before the check");
+    }
+    CliRun notANumber = sett("bench", "--dir", dir(), "--keys", "10", "--threads", "four");
+    assertEquals(2, notANumber.exitCode(), notANumber::toString);
+    assertTrue(notANumber.err().contains("'four' is not an int"), notANumber::toString);
+  }
+
+  @Test
   void rerun_deletesThePreviousRunAndSaysSo() {
     assertEquals(0, sett("bench", "--dir", dir(), "--keys", "500").exitCode());
     CliRun second = sett("bench", "--dir", dir(), "--keys", "500");
