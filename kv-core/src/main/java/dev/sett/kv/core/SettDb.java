@@ -177,7 +177,14 @@ final class SettDb implements Db {
 
   /** Steps 8 and 11: the compactors and the flusher. */
   private void startBackgroundWork() {
-    levels.startCompactors(oracle::discardAtOrBelow);
+    levels.startCompactors(oracle::discardAtOrBelow,
+        cause -> failureState.fail(cause, "compaction"));
+    if (options.numCompactors() == 0) {
+      LOG.log(System.Logger.Level.WARNING, "numCompactors=0: nothing compacts L0, so it grows"
+          + " with every flush and reads slow down as it does; writes are neither slowed nor"
+          + " stalled for it. Call flatten() or reopen with compactors to bring the levels into"
+          + " shape");
+    }
     if (flushInBackground) {
       flusher.start();
     }

@@ -2,6 +2,7 @@ package dev.sett.kv.levels;
 
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.DbClosedException;
+import dev.sett.kv.DbFailedException;
 import dev.sett.kv.LevelStats;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.internal.Keys;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +80,10 @@ public final class LevelsController implements Closeable {
   private int running; // guarded by lock: compactions in progress
   private ExecutorService subcompactions;
   private LongSupplier discardTs = () -> 0;
+  private Consumer<Throwable> onFailure = e -> { };
+  /** A failure the compactors cannot get past; ends every wait on the levels. */
+  private volatile Throwable failure;
+  private int consecutiveFailures; // guarded by lock: failed compactions since the last success
   private String lastRejectedPlan; // guarded by lock: logged once
 
   private record InFlight(int outputLevel, byte[] lo, byte[] hi) {}
@@ -372,25 +378,62 @@ public final class LevelsController implements Closeable {
    *
    * @param stop ends the wait early when it turns true (checked at each wake-up; see
    *     {@link #wakeWaiters()})
+   * <p>Without compactors ({@code numCompactors = 0}) nothing would ever make room, so it does
+   * not wait: L0 grows until {@link #flatten} or a reopen with compactors.
+   *
    * @return nanoseconds waited
+   * @throws DbFailedException if the compactors failed for good (the room will never come)
    * @throws InterruptedException if interrupted
    */
   public long awaitLevelZeroRoom(java.util.function.BooleanSupplier stop)
       throws InterruptedException {
+    checkNotFailed();
     if (config.numCompactors() == 0 || levelZeroTables() < config.numLevelZeroTablesStall()) {
       return 0;
     }
     long t0 = System.nanoTime();
     lock.lock();
     try {
-      while (!closing && paused == 0 && !stop.getAsBoolean()
+      while (!closing && paused == 0 && failure == null && !stop.getAsBoolean()
           && levelZeroTables() >= config.numLevelZeroTablesStall()) {
         changed.await();
       }
     } finally {
       lock.unlock();
     }
+    checkNotFailed();
     return System.nanoTime() - t0;
+  }
+
+  private void checkNotFailed() {
+    Throwable f = failure;
+    if (f != null) {
+      throw new DbFailedException("compactions failed for good (" + f + "); L0 will not make"
+          + " room", f);
+    }
+  }
+
+  /**
+   * Records a failure the compactors cannot get past: they stop, waits on the levels end, and
+   * the listener given to {@link #startCompactors} moves the database to the failed state.
+   */
+  private void fail(Throwable cause) {
+    lock.lock();
+    try {
+      if (failure != null) {
+        return;
+      }
+      failure = cause;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    onFailure.accept(cause);
+  }
+
+  /** The failure that stopped the compactors, or null. @return the cause */
+  public Throwable failure() {
+    return failure;
   }
 
   /**
@@ -456,14 +499,22 @@ public final class LevelsController implements Closeable {
 
   // ------------------------------------------------------------------------------ compaction
 
+  /** Failed compactions in a row after which the compactors give up (the database fails). */
+  static final int MAX_CONSECUTIVE_FAILURES = 5;
+  /** The first retry delay after a failed compaction; it doubles with each further failure. */
+  private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /**
    * Starts the compactor threads.
    *
    * @param discardTs the timestamp at or below which only the newest version of a key is needed
    *     by any reader (the oldest read timestamp in use)
+   * @param onFailure told once when compactions fail for good: the MANIFEST cannot be written,
+   *     a table is damaged, or {@value #MAX_CONSECUTIVE_FAILURES} compactions in a row failed
    */
-  public void startCompactors(LongSupplier discardTs) {
+  public void startCompactors(LongSupplier discardTs, Consumer<Throwable> onFailure) {
     this.discardTs = discardTs;
+    this.onFailure = onFailure;
     int n = config.numCompactors();
     if (n == 0) {
       return;
@@ -488,37 +539,42 @@ public final class LevelsController implements Closeable {
   }
 
   private void compactorLoop(int id) {
-    boolean backOff = false;
-    while (true) {
-      Running job;
-      lock.lock();
-      try {
-        while (true) {
-          if (closing) {
-            return;
+    try {
+      boolean backOff = false;
+      while (true) {
+        Running job;
+        lock.lock();
+        try {
+          while (true) {
+            if (closing || failure != null) {
+              return;
+            }
+            if (!manifest.isWritable()) {
+              throw new StorageException(Manifest.FILE_NAME, "compactions stop: the MANIFEST"
+                  + " cannot be written after an earlier failure", null);
+            }
+            job = paused > 0 || backOff ? null : pickLocked(id);
+            if (job != null) {
+              break;
+            }
+            if (backOff) {
+              backOff = false;
+              // After a failure, wait before retrying: 50 ms, doubling with each failure in a row.
+              changed.awaitNanos(FIRST_BACKOFF_NANOS << Math.min(consecutiveFailures - 1, 10));
+            } else {
+              changed.await();
+            }
           }
-          if (!manifest.isWritable()) {
-            LOG.log(System.Logger.Level.ERROR, "compactor {0} stops: the MANIFEST cannot be"
-                + " written", id);
-            return;
-          }
-          job = paused > 0 || backOff ? null : pickLocked(id);
-          if (job != null) {
-            break;
-          }
-          if (backOff) {
-            backOff = false;
-            changed.await(1, TimeUnit.SECONDS); // after a failure, don't retry in a tight loop
-          } else {
-            changed.await();
-          }
+        } finally {
+          lock.unlock();
         }
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        lock.unlock();
+        backOff = !execute(job, subcompactions, true);
       }
-      backOff = !execute(job, subcompactions);
+    } catch (InterruptedException e) {
+      // Only close interrupts (through shutdown of nothing): treat as a stop, not a failure.
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) { // a compactor never dies silently
+      fail(e);
     }
   }
 
@@ -710,10 +766,17 @@ public final class LevelsController implements Closeable {
     return null;
   }
 
-  /** Runs an admitted compaction and installs its result; returns false if it failed. */
-  private boolean execute(Running r, ExecutorService workers) {
+  /**
+   * Runs an admitted compaction and installs its result; returns false if it failed. A failure of
+   * a background compaction ({@code background}) that cannot be got past, a damaged table, an
+   * unwritable MANIFEST or the {@value #MAX_CONSECUTIVE_FAILURES}th failure in a row, fails the
+   * levels (see {@link #fail}); user-run compactions report their failure to their caller.
+   */
+  private boolean execute(Running r, ExecutorService workers, boolean background) {
     long t0 = System.nanoTime();
     boolean ok = false;
+    Exception failed = null;
+    boolean fatal = false;
     try {
       long now = config.clock().instant().getEpochSecond();
       CompactionJob job = new CompactionJob(this, r.sources(), r.bottom(),
@@ -760,11 +823,19 @@ public final class LevelsController implements Closeable {
     } catch (CancellationException e) {
       LOG.log(System.Logger.Level.DEBUG, "compaction {0} cancelled by close", r.plan().reason());
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "compaction " + r.plan().reason() + " failed; its"
-          + " inputs stay in place and it will be retried", e);
+      failed = e;
     } finally {
       lock.lock();
       try {
+        if (ok) {
+          consecutiveFailures = 0;
+        } else if (failed != null && !closing) {
+          consecutiveFailures++;
+          if (failed instanceof CorruptionException || !manifest.isWritable()
+              || consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            fatal = true;
+          }
+        }
         compacting.removeAll(r.inputIds());
         inFlight.remove(r.range());
         running--;
@@ -774,7 +845,25 @@ public final class LevelsController implements Closeable {
       }
       r.set().unref();
     }
+    if (failed != null) {
+      if (fatal && background) {
+        fail(failed);
+      } else {
+        LOG.log(System.Logger.Level.ERROR, "compaction " + r.plan().reason() + " failed ("
+            + consecutiveFailuresNow() + " in a row); its inputs stay in place"
+            + (background ? " and it will be retried" : ""), failed);
+      }
+    }
     return ok;
+  }
+
+  private int consecutiveFailuresNow() {
+    lock.lock();
+    try {
+      return consecutiveFailures;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -854,7 +943,7 @@ public final class LevelsController implements Closeable {
         } finally {
           lock.unlock();
         }
-        if (!execute(job, pool)) {
+        if (!execute(job, pool, false)) {
           throw new StorageException(null, "flatten failed: a compaction failed (see the log)", null);
         }
       }
@@ -884,7 +973,7 @@ public final class LevelsController implements Closeable {
       } finally {
         lock.unlock();
       }
-      return job != null && execute(job, null);
+      return job != null && execute(job, null, false);
     } finally {
       resume();
     }
@@ -940,7 +1029,7 @@ public final class LevelsController implements Closeable {
         lock.unlock();
       }
       if (job != null) {
-        execute(job, subcompactions);
+        execute(job, subcompactions, false);
       }
     } finally {
       resume();

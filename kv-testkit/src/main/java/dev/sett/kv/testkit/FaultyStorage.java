@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A {@link Storage} that wraps another one, injects I/O faults and simulates power loss (after
@@ -191,6 +192,8 @@ public final class FaultyStorage implements Storage {
 
   private final long[] counts = new long[Op.values().length];
   private final long[] countdowns = new long[Op.values().length];
+  @SuppressWarnings("unchecked")
+  private final Predicate<String>[] matching = new Predicate[Op.values().length];
   private final double[] probabilities = new double[Op.values().length];
   private boolean partialWrites = true;
   private long quota = Long.MAX_VALUE;
@@ -258,6 +261,24 @@ public final class FaultyStorage implements Storage {
   }
 
   /**
+   * Makes every call of a kind on a file whose name matches fail, until {@link #clearFaults()}:
+   * a lasting fault of one file (a MANIFEST that cannot be written, a disk region that fails).
+   * The predicate runs on the calling thread, so it may also look at which thread calls.
+   *
+   * @param op the kind of call: one that names a file ({@code CREATE}, {@code OPEN},
+   *     {@code WRITE}, {@code SYNC}, {@code TRUNCATE}, {@code READ}, {@code DELETE})
+   * @param names which file names fail
+   * @return this
+   */
+  public FaultyStorage failMatching(Op op, Predicate<String> names) {
+    Objects.requireNonNull(names, "names");
+    synchronized (mu) {
+      matching[op.ordinal()] = names;
+    }
+    return this;
+  }
+
+  /**
    * Whether a failed write first writes a seeded prefix (possibly empty) of its bytes. On by
    * default, as {@link WritableFile#write} allows.
    *
@@ -296,6 +317,7 @@ public final class FaultyStorage implements Storage {
   public FaultyStorage clearFaults() {
     synchronized (mu) {
       Arrays.fill(countdowns, 0);
+      Arrays.fill(matching, null);
       Arrays.fill(probabilities, 0);
       quota = Long.MAX_VALUE;
     }
@@ -647,15 +669,16 @@ public final class FaultyStorage implements Storage {
 
   /** Counts a call and throws if a fault is due. */
   private void check(Op op, String what) throws IOException {
-    if (faultDue(op)) {
+    if (faultDue(op, what)) {
       throw injected(op, what);
     }
   }
 
-  private boolean faultDue(Op op) {
+  private boolean faultDue(Op op, String name) {
     int i = op.ordinal();
     counts[i]++;
     boolean due = countdowns[i] > 0 && --countdowns[i] == 0;
+    due |= matching[i] != null && matching[i].test(name);
     // Draw only when a probability is set, so arming one kind leaves the others' draws alone.
     due |= probabilities[i] > 0 && random.nextDouble() < probabilities[i];
     if (due) {
@@ -816,7 +839,7 @@ public final class FaultyStorage implements Storage {
       Objects.checkFromIndexSize(off, len, b.length);
       synchronized (mu) {
         ensureUsable();
-        boolean fault = faultDue(Op.WRITE);
+        boolean fault = faultDue(Op.WRITE, name);
         int n = !fault ? len : partialWrites && len > 0 ? random.nextInt(len) : 0;
         long room = quota - used();
         boolean full = n > room;

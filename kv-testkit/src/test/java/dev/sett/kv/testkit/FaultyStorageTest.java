@@ -79,6 +79,26 @@ class FaultyStorageTest {
   }
 
   @ParameterizedTest
+  @EnumSource(Backend.class)
+  void failMatching_failsEveryMatchingCall_untilCleared(Backend backend) throws IOException {
+    FaultyStorage fs = open(backend);
+    byte[] buf = data(8, 3);
+    try (WritableFile bad = fs.create("MANIFEST-x");
+        WritableFile good = fs.create("table.sst")) {
+      fs.failMatching(Op.WRITE, name -> name.startsWith("MANIFEST"));
+      for (int i = 0; i < 3; i++) {
+        IOException e = assertThrows(IOException.class, () -> bad.write(buf, 0, 0));
+        assertTrue(e.getMessage().contains("MANIFEST-x"), e.getMessage());
+        good.write(buf, 0, buf.length);
+      }
+      assertEquals(3 * buf.length, good.size(), "the other file is written");
+      fs.clearFaults();
+      bad.write(buf, 0, buf.length);
+      assertEquals(buf.length, bad.size(), "cleared");
+    }
+  }
+
+  @ParameterizedTest
   @MethodSource("backendsAndOps")
   void failOn_failsOnlyTheNthCallOfThatKind(Backend backend, Op op) throws IOException {
     FaultyStorage fs = open(backend);
