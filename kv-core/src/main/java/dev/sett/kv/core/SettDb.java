@@ -72,14 +72,12 @@ final class SettDb implements Db {
   }
 
   /**
-   * Opens without starting the flusher, so full memtables and their WALs stay until close (for
-   * WAL tests, which damage sealed WALs; with the flusher they would race its deletions).
+   * Opens, optionally without starting the flusher (a seam for the WAL tests, which damage sealed
+   * WALs: full memtables and their WALs then stay until close, where a flusher would race them).
+   *
+   * @param flushInBackground whether full memtables are flushed while the database is open
    */
-  static SettDb openWithoutFlusherForTests(Options options) {
-    return open(options, false);
-  }
-
-  private static SettDb open(Options options, boolean flushInBackground) {
+  static SettDb open(Options options, boolean flushInBackground) {
     long t0 = System.nanoTime();
     SettDb db = new SettDb(options);
     db.flushInBackground = flushInBackground;
@@ -267,13 +265,13 @@ final class SettDb implements Db {
     return pipeline.acquireMemTables();
   }
 
-  /** The levels, for tests that drive compactions by hand. */
-  LevelsController levelsForTests() {
+  /** The levels (a seam for tests that drive compactions by hand). */
+  LevelsController levels() {
     return levels;
   }
 
-  /** The write path, for tests that check its statistics. */
-  WritePipeline pipelineForTests() {
+  /** The write path (a seam for tests that check its statistics). */
+  WritePipeline pipeline() {
     return pipeline;
   }
 
@@ -425,14 +423,13 @@ final class SettDb implements Db {
   }
 
   /**
-   * Closes like a process that died right after its last write reached the operating system:
-   * no memtable is flushed, so the WALs stay for the next open to replay (for WAL tests).
+   * Closes, optionally without flushing: then it is like a process that died right after its last
+   * write reached the operating system, and the WALs stay for the next open to replay (a seam for
+   * the WAL tests).
+   *
+   * @param flush whether the memtables are flushed to tables
    */
-  void closeWithoutFlushForTests() {
-    close(false);
-  }
-
-  private void close(boolean flush) {
+  void close(boolean flush) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

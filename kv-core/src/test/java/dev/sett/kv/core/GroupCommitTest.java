@@ -29,7 +29,7 @@ class GroupCommitTest {
     int threads = 8;
     int perThread = 150;
     try (Db db = Db.open(Options.builder(dir).syncWrites(true).build())) {
-      WritePipeline pipeline = ((SettDb) db).pipelineForTests();
+      WritePipeline pipeline = ((SettDb) db).pipeline();
       long segmentsBefore = pipeline.segmentsWritten();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       CountDownLatch start = new CountDownLatch(1);

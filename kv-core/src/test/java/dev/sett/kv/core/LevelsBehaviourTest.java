@@ -81,7 +81,7 @@ class LevelsBehaviourTest {
       int tables = db.stats().levels().stream().mapToInt(LevelStats::tables).sum();
       assertTrue(tables > 8, "more tables than open files allowed: " + tables);
       checkAll(db, 6000); // no block cache: every get reads its table file
-      int open = ((SettDb) db).levelsForTests().openFiles();
+      int open = ((SettDb) db).levels().openFiles();
       assertTrue(open <= 8, "open table files: " + open);
     }
   }

@@ -71,11 +71,11 @@ class TombstoneTest {
         t.set("filler".getBytes(), "f".getBytes());
       });
       db = reopen(db, o);
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 6)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 0, 6)));
 
       db.update(t -> t.set(K, "v2".getBytes()));
       db = reopen(db, o);
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 3)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 0, 3)));
       db.view(t -> {
         assertArrayEquals("v2".getBytes(), t.get(K).value());
         return null;
@@ -85,18 +85,18 @@ class TombstoneTest {
       db = reopen(db, o);
       assertAbsent(db, "tombstone in L0");
       // Badger's bug: L0 straight into L6 past the newer v2 in L3. The engine refuses it.
-      assertFalse(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 6)),
+      assertFalse(db.levels().compactNow(plan(db.levels(), 0, 6)),
           "a plan skipping a populated level must be refused");
       assertAbsent(db, "after the refused plan");
 
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 3)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 0, 3)));
       assertAbsent(db, "tombstone merged over v2 in L3; v1 still in L6 below");
       db = reopen(db, o);
       assertAbsent(db, "reopened with the tombstone in L3");
 
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 3, 6)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 3, 6)));
       assertAbsent(db, "tombstone and v1 merged in the last level");
-      List<List<Long>> ids = db.levelsForTests().tableIds();
+      List<List<Long>> ids = db.levels().tableIds();
       assertEquals(1, ids.get(6).size(), "everything in L6: " + ids);
       db = reopen(db, o);
       assertAbsent(db, "after reopen");
@@ -117,7 +117,7 @@ class TombstoneTest {
         t.set("filler".getBytes(), "f".getBytes());
       });
       db = reopen(db, o);
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 6)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 0, 6)));
       db.update(t -> t.setEntry(Entry.of(K, "short-lived".getBytes())
           .withTtl(Duration.ofSeconds(10))));
       db = reopen(db, o);
@@ -127,9 +127,9 @@ class TombstoneTest {
       });
       now.addAndGet(11);
       assertAbsent(db, "expired in L0");
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 0, 5)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 0, 5)));
       assertAbsent(db, "expired entry kept in L5 to shadow the old value in L6");
-      assertTrue(db.levelsForTests().compactNow(plan(db.levelsForTests(), 5, 6)));
+      assertTrue(db.levels().compactNow(plan(db.levels(), 5, 6)));
       assertAbsent(db, "expired entry and old value dropped together");
       db = reopen(db, o);
       assertAbsent(db, "after reopen");

@@ -38,12 +38,12 @@ class WalRecoveryTest {
     }
 
     static Unflushed open(Options o) {
-      return new Unflushed(SettDb.openWithoutFlusherForTests(o));
+      return new Unflushed(SettDb.open(o, false));
     }
 
     @Override
     public void close() {
-      db.closeWithoutFlushForTests();
+      db.close(false);
     }
   }
   @TempDir Path dir;
