@@ -1,5 +1,6 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.internal.Uninterruptibles;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.levels.LevelsController;
 import dev.sett.kv.spi.EntryIterator;
@@ -139,17 +140,7 @@ final class Flusher {
       notifyAll();
     }
     levels.wakeWaiters();
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true; // close must not go on while a flush writes files
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Uninterruptibles.join(thread); // close must not go on while a flush writes files
   }
 
   /** Time spent waiting for L0 room before flushes. */
