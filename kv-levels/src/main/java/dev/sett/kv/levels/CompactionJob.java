@@ -32,7 +32,7 @@ import java.util.function.BooleanSupplier;
 final class CompactionJob {
   private static final int CANCEL_CHECK_EVERY = 1024;
 
-  private final LevelsController levels;
+  private final LevelState state;
   private final List<TableHandle[]> sources; // newest first: L0 tables one by one, then levels
   private final List<TableHandle> bottom; // inputs at the output level, by key
   private final int outputLevel;
@@ -43,10 +43,10 @@ final class CompactionJob {
   private final boolean hasOverlap;
   private final BooleanSupplier cancelled;
 
-  CompactionJob(LevelsController levels, List<TableHandle[]> sources, List<TableHandle> bottom,
+  CompactionJob(LevelState state, List<TableHandle[]> sources, List<TableHandle> bottom,
       int outputLevel, long targetTableSize, long discardTs, long nowSeconds, int versionsToKeep,
       boolean hasOverlap, BooleanSupplier cancelled) {
-    this.levels = levels;
+    this.state = state;
     this.sources = sources;
     this.bottom = bottom;
     this.outputLevel = outputLevel;
@@ -218,7 +218,7 @@ final class CompactionJob {
           }
         }
         if (writer == null) {
-          writer = new TableWriter(levels, levels.newFileId());
+          writer = new TableWriter(state, state.newFileId());
         }
         writer.add(key, v);
       }
@@ -242,7 +242,7 @@ final class CompactionJob {
 
   /** Deletes tables written by a failed job (the MANIFEST never listed them). */
   private static void discard(List<TableHandle> written) {
-    written.forEach(LevelsController::discard);
+    written.forEach(TableHandle::discard);
     written.clear();
   }
 }

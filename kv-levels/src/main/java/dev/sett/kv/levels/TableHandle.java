@@ -90,6 +90,19 @@ final class TableHandle {
     }
   }
 
+  /** Deletes a table that no set holds and no MANIFEST record lists (one just written). */
+  void discard() {
+    markObsolete();
+    ref();
+    unref();
+  }
+
+  /** Closes a table that no set holds, keeping its file (a MANIFEST record may list it). */
+  void closeKeepingFile() {
+    ref();
+    unref();
+  }
+
   @Override
   public String toString() {
     return fileName;

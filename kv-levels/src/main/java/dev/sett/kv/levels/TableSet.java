@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An immutable snapshot of the tables in every level (RocksDB calls it a version): L0 newest first
  * (by max version), each deeper level sorted by key with no overlaps. Readers pin the current set
- * with {@link #tryRef()} and release it when done; the controller holds one reference while the
- * set is current. A set that loses its last reference releases its tables.
+ * with {@link #tryRef()} and release it when done; {@link LevelState} holds one reference while
+ * the set is current. A set that loses its last reference releases its tables.
  *
  * <p>Concurrency: immutable apart from {@code refs}. {@link #tryRef()} fails once the count has
  * reached zero, so a reader racing with a replacement retries on the new current set instead of

@@ -12,18 +12,18 @@ import java.io.IOException;
  * a crash leaves an orphan that the next open deletes, and {@link #abandon()} deletes it at once.
  */
 final class TableWriter {
-  private final LevelsController levels;
+  private final LevelState state;
   final long id;
   final String fileName;
   private final WritableFile out;
   private final TableBuilder builder;
   private long size = -1;
 
-  TableWriter(LevelsController levels, long id) throws IOException {
-    this.levels = levels;
+  TableWriter(LevelState state, long id) throws IOException {
+    this.state = state;
     this.id = id;
     this.fileName = TableFiles.name(id);
-    LevelsConfig c = levels.config();
+    LevelsConfig c = state.config();
     this.out = c.storage().create(fileName);
     try {
       this.builder = c.tableFormat().newBuilder(out, new TableSettings(c.dbId(), id,
@@ -51,7 +51,7 @@ final class TableWriter {
     size = builder.finish();
     out.sync();
     out.close();
-    return levels.openTable(id, levels.config().tableFormat().name());
+    return state.openTable(id, state.config().tableFormat().name());
   }
 
   /** Deletes the unfinished file; never throws. */
@@ -62,7 +62,7 @@ final class TableWriter {
       // the file is deleted next
     }
     try {
-      levels.config().storage().delete(fileName);
+      state.config().storage().delete(fileName);
     } catch (IOException | RuntimeException ignored) {
       // an orphan: the next open deletes tables the MANIFEST does not list
     }
