@@ -1,7 +1,7 @@
 package dev.sett.kv.core;
 
 import dev.sett.kv.spi.MemTable;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.sett.kv.internal.RefCount;
 
 /**
  * A memtable, the id of the WAL that holds its entries, and a reference count (as Badger's
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class MemTableHandle {
   private final MemTable table;
   private final long walId;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  private final RefCount refs = new RefCount(1);
 
   MemTableHandle(MemTable table, long walId) {
     this.table = table;
@@ -34,24 +34,13 @@ final class MemTableHandle {
 
   /** Takes a reference unless the memtable was already released; returns whether it did. */
   boolean tryRef() {
-    while (true) {
-      int n = refs.get();
-      if (n <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
+    return refs.tryRef();
   }
 
   /** Gives a reference back; the last one releases the memtable. */
   void unref() {
-    int n = refs.decrementAndGet();
-    if (n == 0) {
+    if (refs.unref(this)) {
       table.release();
-    } else if (n < 0) {
-      throw new IllegalStateException("memtable of WAL " + walId + " released twice");
     }
   }
 

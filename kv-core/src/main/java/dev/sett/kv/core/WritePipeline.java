@@ -58,7 +58,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link WriteThrottle}'s.
  */
 final class WritePipeline {
-  private static final System.Logger LOG = System.getLogger(WritePipeline.class.getName());
   /** Most requests taken into one group, as Badger (3 x 1000). */
   private static final int MAX_GROUP = 3000;
   /** How many queued requests a leader looks at for a waiting thread to pass the lead to. */

@@ -1,17 +1,17 @@
 package dev.sett.kv.levels;
 
 import dev.sett.kv.internal.Keys;
+import dev.sett.kv.internal.RefCount;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.BlockCache;
 import dev.sett.kv.spi.Table;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A table in a level, reference counted: each {@link TableSet} that lists it holds one reference.
  * When the last reference goes, the table is closed, and if a compaction made it obsolete (the
  * MANIFEST no longer lists it) its file is deleted and its cached blocks dropped. So a file dies
- * only after the MANIFEST stopped listing it and no reader holds it (DESIGN.md).
+ * only after the MANIFEST stopped listing it and no reader holds it.
  *
  * <p>Concurrency: {@code refs} is atomic; {@code obsolete} is set once, before the reference that
  * the current set holds is released, by the thread that installs the compaction's result.
@@ -26,7 +26,7 @@ final class TableHandle {
   final byte[] largest;
   final long maxVersion;
   final long sizeBytes;
-  private final AtomicInteger refs = new AtomicInteger();
+  private final RefCount refs = new RefCount(0);
   private volatile boolean obsolete;
   private final Storage storage;
   private final BlockCache blockCache;
@@ -57,7 +57,7 @@ final class TableHandle {
   }
 
   void ref() {
-    refs.incrementAndGet();
+    refs.ref();
   }
 
   /** Marks the table for deletion once its last reference is gone. */
@@ -66,12 +66,8 @@ final class TableHandle {
   }
 
   void unref() {
-    int r = refs.decrementAndGet();
-    if (r > 0) {
+    if (!refs.unref("table " + fileName)) {
       return;
-    }
-    if (r < 0) {
-      throw new IllegalStateException("table " + fileName + " released more often than held");
     }
     try {
       table.close();

@@ -1,12 +1,12 @@
 package dev.sett.kv.levels;
 
 import dev.sett.kv.internal.Keys;
+import dev.sett.kv.internal.RefCount;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An immutable snapshot of the tables in every level (RocksDB calls it a version): L0 newest first
@@ -26,7 +26,7 @@ final class TableSet {
       (a, b) -> Keys.compare(a.smallest, b.smallest);
 
   final TableHandle[][] levels;
-  private final AtomicInteger refs = new AtomicInteger(1);
+  private final RefCount refs = new RefCount(1);
 
   /** Takes one reference on every table; the caller owns the set's first reference. */
   TableSet(TableHandle[][] levels) {
@@ -45,27 +45,16 @@ final class TableSet {
   }
 
   boolean tryRef() {
-    while (true) {
-      int r = refs.get();
-      if (r == 0) {
-        return false;
-      }
-      if (refs.compareAndSet(r, r + 1)) {
-        return true;
-      }
-    }
+    return refs.tryRef();
   }
 
   void unref() {
-    int r = refs.decrementAndGet();
-    if (r == 0) {
+    if (refs.unref("table set")) {
       for (TableHandle[] level : levels) {
         for (TableHandle t : level) {
           t.unref();
         }
       }
-    } else if (r < 0) {
-      throw new IllegalStateException("table set released more often than held");
     }
   }
 
