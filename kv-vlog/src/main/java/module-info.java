@@ -1,6 +1,6 @@
 /**
  * Sett's vlog module. It holds no code yet: its providers arrive with the issue that builds them
- * (see DESIGN.md), and until then it only declares its place in the module graph.
+ * (see docs/ARCHITECTURE.md), and until then it only declares its place in the module graph.
  */
 module dev.sett.kv.vlog {
   requires dev.sett.kv;

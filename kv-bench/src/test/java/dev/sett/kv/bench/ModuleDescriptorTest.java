@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  *   <li>each module declares exactly the exports (with qualified targets), opens, {@code uses},
  *       {@code provides} (service and implementation classes, in order) and {@code requires} of
  *       our own modules written down in {@link #DECLARED}, so that any change to a {@code
- *       module-info.java} has to change this test too; and that the rules of DESIGN.md hold
+ *       module-info.java} has to change this test too; and that the rules of docs/ARCHITECTURE.md hold
  *       (every {@code uses} is in {@code dev.sett.kv}, provider modules require the API only,
  *       every {@code provides} is mirrored by a {@code META-INF/services} file for the class
  *       path);
@@ -119,7 +119,7 @@ class ModuleDescriptorTest {
           "requires dev.sett.kv",
           "opens dev.sett.kv.cli to info.picocli"));
 
-  /** Provider modules: DESIGN.md says they depend on the API only, never on each other. */
+  /** Provider modules: docs/ARCHITECTURE.md says they depend on the API only, never on each other. */
   private static final Set<String> PROVIDER_MODULES =
       Set.of(SKIPLIST, "dev.sett.kv.table", "dev.sett.kv.vlog");
 
@@ -193,7 +193,7 @@ class ModuleDescriptorTest {
   void everyServiceLookedUp_isDeclaredInTheApiModule_andEveryProvidedServiceIsOneOfThem() {
     Map<String, ModuleDescriptor> ours = ourDescriptors();
     Set<String> uses = ours.get(API).uses();
-    assertEquals(7, uses.size(), "one uses per SPI of DESIGN.md: " + uses);
+    assertEquals(7, uses.size(), "one uses per SPI (docs/ARCHITECTURE.md): " + uses);
     ours.forEach((name, d) -> {
       if (!name.equals(API)) {
         assertEquals(Set.of(), d.uses(), name + ": ServiceLoader runs in " + API + " only");

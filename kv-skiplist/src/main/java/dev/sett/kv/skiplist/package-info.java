@@ -1,6 +1,7 @@
 /**
  * Memtable providers: {@link dev.sett.kv.skiplist.ArenaSkipList} (provider {@code skiplist}), a
- * lock-free skiplist whose nodes, keys and values live in one preallocated {@code byte[]} arena,
+ * lock-free skiplist whose nodes, keys and values live in one preallocated off-heap arena (a direct
+ * {@link java.nio.ByteBuffer}),
  * and {@link dev.sett.kv.skiplist.ConcurrentSkipListMemTable} (provider {@code
  * concurrent-skiplist}), the same contract on {@link java.util.concurrent.ConcurrentSkipListMap}.
  *
