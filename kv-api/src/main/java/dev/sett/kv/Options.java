@@ -6,6 +6,8 @@ import dev.sett.kv.spi.CompactionStrategyProvider;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.TableFormat;
+import dev.sett.kv.spi.ValueLogFormat;
+import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -51,6 +53,34 @@ public final class Options {
   public static final int DEFAULT_NUM_COMPACTORS = 4;
   /** Default {@link #maxOpenFiles()}: 500 table files open at once. */
   public static final int DEFAULT_MAX_OPEN_FILES = 500;
+  /**
+   * Default {@link #valueThreshold()}: 1 MiB, as Badger (so by default only values of 1 MiB and
+   * more leave the tree). Provisional: the default will be chosen from a benchmark sweep.
+   */
+  public static final long DEFAULT_VALUE_THRESHOLD = 1L << 20;
+  /** Default {@link #maxValueThreshold()}: 1 MiB, Badger's {@code maxValueThreshold}. */
+  public static final long DEFAULT_MAX_VALUE_THRESHOLD = 1L << 20;
+  /**
+   * Largest {@link #valueThreshold()} and {@link #maxValueThreshold()}: {@value}, the largest
+   * value length; a threshold this high separates nothing.
+   */
+  public static final long MAX_VALUE_THRESHOLD_LIMIT = Integer.MAX_VALUE;
+  /** Default {@link #vlogPercentile()}: 0, off, as Badger. */
+  public static final double DEFAULT_VLOG_PERCENTILE = 0.0;
+  /** Default {@link #valueLogFileSize()}: 1 GiB - 1, as Badger. */
+  public static final long DEFAULT_VALUE_LOG_FILE_SIZE = (1L << 30) - 1;
+  /** Smallest {@link #valueLogFileSize()}: 1 MiB, as Badger. */
+  public static final long MIN_VALUE_LOG_FILE_SIZE = 1L << 20;
+  /**
+   * Largest {@link #valueLogFileSize()}: 2 GiB - 1, as Badger (value pointers hold 32-bit
+   * offsets).
+   */
+  public static final long MAX_VALUE_LOG_FILE_SIZE = (1L << 31) - 1;
+  /** Default {@link #valueLogMaxEntries()}: 1,000,000, as Badger. */
+  public static final int DEFAULT_VALUE_LOG_MAX_ENTRIES = 1_000_000;
+
+  /** The name of the learning value separation policy, chosen by {@link #vlogPercentile()}. */
+  private static final String PERCENTILE_POLICY = "percentile";
 
   private final Path dir;
   private final boolean inMemory;
@@ -84,6 +114,15 @@ public final class Options {
   private final BlockCacheFactory blockCacheFactory;
   private final String compactionStrategy;
   private final CompactionStrategyProvider compactionStrategyProvider;
+  private final long valueThreshold;
+  private final long maxValueThreshold;
+  private final double vlogPercentile;
+  private final long valueLogFileSize;
+  private final int valueLogMaxEntries;
+  private final String valueSeparationPolicy;
+  private final ValueSeparationPolicy valueSeparationPolicyProvider;
+  private final String valueLogFormat;
+  private final ValueLogFormat valueLogFormatProvider;
 
   private Options(Builder b) {
     this.dir = b.dir;
@@ -118,6 +157,18 @@ public final class Options {
     this.blockCacheFactory = b.blockCacheFactory;
     this.compactionStrategy = b.compactionStrategy;
     this.compactionStrategyProvider = b.compactionStrategyProvider;
+    this.valueThreshold = b.valueThreshold;
+    this.maxValueThreshold = b.maxValueThreshold;
+    this.vlogPercentile = b.vlogPercentile;
+    this.valueLogFileSize = b.valueLogFileSize;
+    this.valueLogMaxEntries = b.valueLogMaxEntries;
+    // As Badger: setting VLogPercentile alone turns the dynamic threshold on.
+    this.valueSeparationPolicy = b.valueSeparationPolicy == null
+        && b.valueSeparationPolicyProvider == null && b.vlogPercentile > 0
+        ? PERCENTILE_POLICY : b.valueSeparationPolicy;
+    this.valueSeparationPolicyProvider = b.valueSeparationPolicyProvider;
+    this.valueLogFormat = b.valueLogFormat;
+    this.valueLogFormatProvider = b.valueLogFormatProvider;
   }
 
   /**
@@ -446,6 +497,99 @@ public final class Options {
   }
 
   /**
+   * The size from which a value is stored in the value log, with a pointer in the tree, rather
+   * than in the tree itself: values at least this long are separated (Badger's ValueThreshold).
+   * With the {@code percentile} policy it is the lower bound of the learned threshold. The
+   * decision is recorded with each entry, so changing this option (or the threshold moving) never
+   * affects entries already written. The default is Badger's for now and will be chosen from a
+   * benchmark sweep; values that large cannot be committed yet (see {@link #maxValueSize()}), so
+   * with the default nothing is separated.
+   *
+   * @return bytes, default {@value #DEFAULT_VALUE_THRESHOLD}; at most {@link #maxValueThreshold()}
+   */
+  public long valueThreshold() {
+    return valueThreshold;
+  }
+
+  /**
+   * The upper bound of the threshold the {@code percentile} policy learns; also the largest
+   * {@link #valueThreshold()} allowed (as Badger, whose bound is 1 MiB).
+   *
+   * @return bytes, default {@value #DEFAULT_MAX_VALUE_THRESHOLD}
+   */
+  public long maxValueThreshold() {
+    return maxValueThreshold;
+  }
+
+  /**
+   * Badger's VLogPercentile: when above 0, the value threshold follows this percentile of the
+   * sizes of recently written values, clamped to [{@link #valueThreshold()}, {@link
+   * #maxValueThreshold()}] (the {@code percentile} policy). 0.9 keeps roughly the smallest 90% of
+   * values in the tree. Setting it above 0 without naming a policy selects {@code percentile}, as
+   * in Badger where the option alone turns the dynamic threshold on.
+   *
+   * @return the percentile in [0, 1], default {@value #DEFAULT_VLOG_PERCENTILE} (off)
+   */
+  public double vlogPercentile() {
+    return vlogPercentile;
+  }
+
+  /**
+   * The size at which the value log moves on to a new file.
+   *
+   * @return bytes, default {@value #DEFAULT_VALUE_LOG_FILE_SIZE}
+   */
+  public long valueLogFileSize() {
+    return valueLogFileSize;
+  }
+
+  /**
+   * The number of entries at which the value log moves on to a new file.
+   *
+   * @return the count, default {@value #DEFAULT_VALUE_LOG_MAX_ENTRIES}
+   */
+  public int valueLogMaxEntries() {
+    return valueLogMaxEntries;
+  }
+
+  /**
+   * The name of the value separation policy.
+   *
+   * @return the name, or {@code null} for the registry's default ({@code threshold}); {@code
+   *     percentile} when {@link #vlogPercentile()} was set above 0 and no policy was named
+   */
+  public String valueSeparationPolicy() {
+    return valueSeparationPolicy;
+  }
+
+  /**
+   * A value separation policy instance that bypasses the registry.
+   *
+   * @return the instance, or {@code null}
+   */
+  public ValueSeparationPolicy valueSeparationPolicyProvider() {
+    return valueSeparationPolicyProvider;
+  }
+
+  /**
+   * The name of the value log format for new value log files.
+   *
+   * @return the name, or {@code null} for the registry's default ({@code vlog-v1})
+   */
+  public String valueLogFormat() {
+    return valueLogFormat;
+  }
+
+  /**
+   * A value log format instance that bypasses the registry.
+   *
+   * @return the instance, or {@code null}
+   */
+  public ValueLogFormat valueLogFormatProvider() {
+    return valueLogFormatProvider;
+  }
+
+  /**
    * The most bytes one commit may carry (15% of {@link #memTableSize()}, as Badger), counting each
    * entry as key + value + {@link MemTable#MAX_ENTRY_OVERHEAD}.
    *
@@ -514,6 +658,15 @@ public final class Options {
     b.blockCacheFactory = blockCacheFactory;
     b.compactionStrategy = compactionStrategy;
     b.compactionStrategyProvider = compactionStrategyProvider;
+    b.valueThreshold = valueThreshold;
+    b.maxValueThreshold = maxValueThreshold;
+    b.vlogPercentile = vlogPercentile;
+    b.valueLogFileSize = valueLogFileSize;
+    b.valueLogMaxEntries = valueLogMaxEntries;
+    b.valueSeparationPolicy = valueSeparationPolicy;
+    b.valueSeparationPolicyProvider = valueSeparationPolicyProvider;
+    b.valueLogFormat = valueLogFormat;
+    b.valueLogFormatProvider = valueLogFormatProvider;
     return b;
   }
 
@@ -551,14 +704,25 @@ public final class Options {
         && Objects.equals(blockCache, x.blockCache)
         && blockCacheFactory == x.blockCacheFactory
         && Objects.equals(compactionStrategy, x.compactionStrategy)
-        && compactionStrategyProvider == x.compactionStrategyProvider;
+        && compactionStrategyProvider == x.compactionStrategyProvider
+        && valueThreshold == x.valueThreshold
+        && maxValueThreshold == x.maxValueThreshold
+        && Double.compare(vlogPercentile, x.vlogPercentile) == 0
+        && valueLogFileSize == x.valueLogFileSize
+        && valueLogMaxEntries == x.valueLogMaxEntries
+        && Objects.equals(valueSeparationPolicy, x.valueSeparationPolicy)
+        && valueSeparationPolicyProvider == x.valueSeparationPolicyProvider
+        && Objects.equals(valueLogFormat, x.valueLogFormat)
+        && valueLogFormatProvider == x.valueLogFormatProvider;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
         memTable, blockSize, blockCacheSize, indexCacheSize, compression, baseTableSize,
-        baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy);
+        baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
+        valueThreshold, maxValueThreshold, vlogPercentile, valueLogFileSize, valueLogMaxEntries,
+        valueSeparationPolicy, valueLogFormat);
   }
 
   @Override
@@ -591,6 +755,14 @@ public final class Options {
         + ", tableFormat=" + provider(tableFormatProvider, tableFormat)
         + ", blockCache=" + provider(blockCacheFactory, blockCache)
         + ", compactionStrategy=" + provider(compactionStrategyProvider, compactionStrategy)
+        + ", valueThreshold=" + valueThreshold
+        + ", maxValueThreshold=" + maxValueThreshold
+        + ", vlogPercentile=" + vlogPercentile
+        + ", valueLogFileSize=" + valueLogFileSize
+        + ", valueLogMaxEntries=" + valueLogMaxEntries
+        + ", valueSeparationPolicy="
+        + provider(valueSeparationPolicyProvider, valueSeparationPolicy)
+        + ", valueLogFormat=" + provider(valueLogFormatProvider, valueLogFormat)
         + "]";
   }
 
@@ -635,6 +807,15 @@ public final class Options {
     private BlockCacheFactory blockCacheFactory;
     private String compactionStrategy;
     private CompactionStrategyProvider compactionStrategyProvider;
+    private long valueThreshold = DEFAULT_VALUE_THRESHOLD;
+    private long maxValueThreshold = DEFAULT_MAX_VALUE_THRESHOLD;
+    private double vlogPercentile = DEFAULT_VLOG_PERCENTILE;
+    private long valueLogFileSize = DEFAULT_VALUE_LOG_FILE_SIZE;
+    private int valueLogMaxEntries = DEFAULT_VALUE_LOG_MAX_ENTRIES;
+    private String valueSeparationPolicy;
+    private ValueSeparationPolicy valueSeparationPolicyProvider;
+    private String valueLogFormat;
+    private ValueLogFormat valueLogFormatProvider;
 
     private Builder() {}
 
@@ -975,6 +1156,115 @@ public final class Options {
     }
 
     /**
+     * Sets {@link Options#valueThreshold()}.
+     *
+     * @param value bytes, in [0, {@value Options#MAX_VALUE_THRESHOLD_LIMIT}]; at most {@link
+     *     #maxValueThreshold(long)}, checked by {@link #build()}
+     * @return this builder
+     */
+    public Builder valueThreshold(long value) {
+      this.valueThreshold = checkRange("valueThreshold", value, 0, MAX_VALUE_THRESHOLD_LIMIT);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#maxValueThreshold()}.
+     *
+     * @param value bytes, in [0, {@value Options#MAX_VALUE_THRESHOLD_LIMIT}]; at least {@link
+     *     #valueThreshold(long)}, checked by {@link #build()}
+     * @return this builder
+     */
+    public Builder maxValueThreshold(long value) {
+      this.maxValueThreshold =
+          checkRange("maxValueThreshold", value, 0, MAX_VALUE_THRESHOLD_LIMIT);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#vlogPercentile()}.
+     *
+     * @param value the percentile, in [0, 1]; 0 for a fixed threshold
+     * @return this builder
+     */
+    public Builder vlogPercentile(double value) {
+      if (!(value >= 0 && value <= 1)) { // also rejects NaN
+        throw new IllegalArgumentException("vlogPercentile must be in [0, 1], got " + value);
+      }
+      this.vlogPercentile = value;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogFileSize()}.
+     *
+     * @param value bytes, in [{@value Options#MIN_VALUE_LOG_FILE_SIZE}, {@value
+     *     Options#MAX_VALUE_LOG_FILE_SIZE}]
+     * @return this builder
+     */
+    public Builder valueLogFileSize(long value) {
+      this.valueLogFileSize = checkRange("valueLogFileSize", value, MIN_VALUE_LOG_FILE_SIZE,
+          MAX_VALUE_LOG_FILE_SIZE);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogMaxEntries()}.
+     *
+     * @param value the count, in [1, {@value Integer#MAX_VALUE}]
+     * @return this builder
+     */
+    public Builder valueLogMaxEntries(int value) {
+      this.valueLogMaxEntries =
+          (int) checkRange("valueLogMaxEntries", value, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueSeparationPolicy()}.
+     *
+     * @param value a policy name such as {@code threshold} or {@code percentile}
+     * @return this builder
+     */
+    public Builder valueSeparationPolicy(String value) {
+      this.valueSeparationPolicy = checkProviderName("valueSeparationPolicy", value);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueSeparationPolicyProvider()}.
+     *
+     * @param value the provider, bypassing the registry
+     * @return this builder
+     */
+    public Builder valueSeparationPolicyProvider(ValueSeparationPolicy value) {
+      this.valueSeparationPolicyProvider =
+          Objects.requireNonNull(value, "valueSeparationPolicyProvider");
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogFormat()}.
+     *
+     * @param value a value log format name such as {@code vlog-v1}
+     * @return this builder
+     */
+    public Builder valueLogFormat(String value) {
+      this.valueLogFormat = checkProviderName("valueLogFormat", value);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogFormatProvider()}.
+     *
+     * @param value the provider, bypassing the registry
+     * @return this builder
+     */
+    public Builder valueLogFormatProvider(ValueLogFormat value) {
+      this.valueLogFormatProvider = Objects.requireNonNull(value, "valueLogFormatProvider");
+      return this;
+    }
+
+    /**
      * Checks the rules between options and returns the immutable options.
      *
      * @return the options
@@ -992,6 +1282,20 @@ public final class Options {
       if (numLevelZeroTablesStall <= numLevelZeroTables) {
         throw new IllegalArgumentException("numLevelZeroTablesStall (" + numLevelZeroTablesStall
             + ") must be greater than numLevelZeroTables (" + numLevelZeroTables + ")");
+      }
+      if (valueThreshold > maxValueThreshold) {
+        throw new IllegalArgumentException("valueThreshold must be in [0, maxValueThreshold="
+            + maxValueThreshold + "], got " + valueThreshold
+            + " (raise maxValueThreshold to use a larger threshold)");
+      }
+      if (vlogPercentile > 0 && valueSeparationPolicyProvider == null
+          && valueSeparationPolicy != null) {
+        if (valueSeparationPolicy.equals(ValueSeparationPolicy.DEFAULT_NAME)) {
+          throw new IllegalArgumentException("vlogPercentile=" + vlogPercentile
+              + " has no effect with valueSeparationPolicy '" + valueSeparationPolicy
+              + "' (a fixed threshold): must be 0 (range [0, 1], 0 = off), or name the"
+              + " 'percentile' policy");
+        }
       }
       return new Options(this);
     }

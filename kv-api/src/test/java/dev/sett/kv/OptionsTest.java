@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
+import dev.sett.kv.spi.ValueLogFormat;
+import dev.sett.kv.spi.ValueSeparationPolicy;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -22,6 +25,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -48,6 +52,52 @@ class OptionsTest {
     }
   }
 
+  /** A separation policy instance for the bypass option; never asked to decide. */
+  private static final class NamedPolicy implements ValueSeparationPolicy {
+    @Override
+    public String name() {
+      return "test-policy";
+    }
+
+    @Override
+    public ValueSeparationPolicy newInstance(long valueThreshold, long maxValueThreshold,
+        double percentile) {
+      return this;
+    }
+
+    @Override
+    public boolean separate(int keyLength, int valueLength) {
+      throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
+    public long currentThreshold() {
+      return 0;
+    }
+  }
+
+  /**
+   * A value log format instance for the bypass option: a proxy that answers {@code name()} only
+   * (these tests never open a value log, and so do not depend on {@code open}'s signature).
+   */
+  private static ValueLogFormat newNamedFormat() {
+    return (ValueLogFormat) Proxy.newProxyInstance(ValueLogFormat.class.getClassLoader(),
+        new Class<?>[] {ValueLogFormat.class}, (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "name":
+              return "test-vlog";
+            case "hashCode":
+              return System.identityHashCode(proxy);
+            case "equals":
+              return proxy == args[0];
+            case "toString":
+              return "NamedFormat";
+            default:
+              throw new UnsupportedOperationException("not used by these tests: " + method);
+          }
+        });
+  }
+
   private static IllegalArgumentException assertRejected(Executable setter, String option,
       String value, String range) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, setter);
@@ -72,6 +122,27 @@ class OptionsTest {
         () -> assertEquals(Options.DEFAULT_MEM_TABLE_SIZE, o.memTableSize()),
         () -> assertEquals(Options.DEFAULT_NUM_MEMTABLES, o.numMemtables()),
         () -> assertEquals(65_000, Options.MAX_KEY_SIZE, "Badger's maximum key size"));
+  }
+
+  @Test
+  void defaults_ofTheValueLogOptions_areBadgers() {
+    Options o = Options.builder(DIR).build();
+    assertAll(
+        () -> assertEquals(1L << 20, o.valueThreshold(), "valueThreshold: Badger's 1 MiB"),
+        () -> assertEquals(1L << 20, o.maxValueThreshold(), "maxValueThreshold: Badger's 1 MiB"),
+        () -> assertEquals(0.0, o.vlogPercentile(), "vlogPercentile: Badger's 0 (off)"),
+        () -> assertEquals((1L << 30) - 1, o.valueLogFileSize(), "Badger's 1 GiB - 1"),
+        () -> assertEquals(1_000_000, o.valueLogMaxEntries(), "Badger's 1,000,000"),
+        () -> assertEquals(Options.DEFAULT_VALUE_THRESHOLD, o.valueThreshold()),
+        () -> assertEquals(Options.DEFAULT_MAX_VALUE_THRESHOLD, o.maxValueThreshold()),
+        () -> assertEquals(Options.DEFAULT_VLOG_PERCENTILE, o.vlogPercentile()),
+        () -> assertEquals(Options.DEFAULT_VALUE_LOG_FILE_SIZE, o.valueLogFileSize()),
+        () -> assertEquals(Options.DEFAULT_VALUE_LOG_MAX_ENTRIES, o.valueLogMaxEntries()),
+        () -> assertNull(o.valueSeparationPolicy(), "null selects the registry default"),
+        () -> assertNull(o.valueSeparationPolicyProvider()),
+        () -> assertNull(o.valueLogFormat(), "null selects the registry default"),
+        () -> assertNull(o.valueLogFormatProvider()));
+    assertEquals(o.valueThreshold(), Options.inMemory().build().valueThreshold());
   }
 
   @Test
@@ -165,6 +236,10 @@ class OptionsTest {
     assertThrows(NullPointerException.class, () -> b.memTableFactory(null));
     assertThrows(NullPointerException.class, () -> b.storage(null));
     assertThrows(NullPointerException.class, () -> b.clock(null));
+    assertThrows(NullPointerException.class, () -> b.valueSeparationPolicy(null));
+    assertThrows(NullPointerException.class, () -> b.valueSeparationPolicyProvider(null));
+    assertThrows(NullPointerException.class, () -> b.valueLogFormat(null));
+    assertThrows(NullPointerException.class, () -> b.valueLogFormatProvider(null));
   }
 
   @Test
@@ -173,13 +248,144 @@ class OptionsTest {
     assertThrows(IllegalArgumentException.class, () -> b.memTableSize(0));
     assertThrows(IllegalArgumentException.class, () -> b.numMemtables(0));
     assertThrows(IllegalArgumentException.class, () -> b.memTable("Bad"));
+    assertThrows(IllegalArgumentException.class, () -> b.valueThreshold(-1));
+    assertThrows(IllegalArgumentException.class, () -> b.vlogPercentile(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> b.valueLogFileSize(0));
     Options o = b.build();
+    assertEquals(Options.DEFAULT_VALUE_THRESHOLD, o.valueThreshold());
+    assertEquals(Options.DEFAULT_VLOG_PERCENTILE, o.vlogPercentile());
+    assertEquals(Options.DEFAULT_VALUE_LOG_FILE_SIZE, o.valueLogFileSize());
     assertEquals(1L << 20, o.memTableSize());
     assertEquals(3, o.numMemtables());
     assertNull(o.memTable());
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {Long.MIN_VALUE, -1, (1L << 31), Long.MAX_VALUE})
+  void valueThreshold_outOfRange_namesOptionValueAndRange(long bytes) {
+    assertRejected(() -> Options.builder(DIR).valueThreshold(bytes), "valueThreshold",
+        Long.toString(bytes), "[0, 2147483647]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {Long.MIN_VALUE, -1, (1L << 31), Long.MAX_VALUE})
+  void maxValueThreshold_outOfRange_namesOptionValueAndRange(long bytes) {
+    assertRejected(() -> Options.builder(DIR).maxValueThreshold(bytes), "maxValueThreshold",
+        Long.toString(bytes), "[0, 2147483647]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {Double.NEGATIVE_INFINITY, -1, -0.01, -Double.MIN_VALUE, 1.0000001, 2,
+      100, Double.POSITIVE_INFINITY, Double.NaN})
+  void vlogPercentile_outsideZeroToOne_namesOptionValueAndRange(double p) {
+    assertRejected(() -> Options.builder(DIR).vlogPercentile(p), "vlogPercentile",
+        Double.toString(p), "[0, 1]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {Long.MIN_VALUE, -1, 0, 1, (1L << 20) - 1, 1L << 31, Long.MAX_VALUE})
+  void valueLogFileSize_outOfRange_namesOptionValueAndRange(long bytes) {
+    assertRejected(() -> Options.builder(DIR).valueLogFileSize(bytes), "valueLogFileSize",
+        Long.toString(bytes), "[" + (1L << 20) + ", " + ((1L << 31) - 1) + "]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {Integer.MIN_VALUE, -1, 0})
+  void valueLogMaxEntries_outOfRange_namesOptionValueAndRange(int count) {
+    assertRejected(() -> Options.builder(DIR).valueLogMaxEntries(count), "valueLogMaxEntries",
+        Integer.toString(count), "[1, 2147483647]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Percentile", "1threshold", "-x", "vlog_v1", "vlog v1",
+      "abcdefghijabcdefghijabcdefghijabc"})
+  void valueLogProviderNames_invalid_nameOptionValueAndRule(String name) {
+    String rule = "lowercase letters, digits and '-', 1 to 32 characters, starting with a letter";
+    assertRejected(() -> Options.builder(DIR).valueSeparationPolicy(name),
+        "valueSeparationPolicy", "'" + name + "'", rule);
+    assertRejected(() -> Options.builder(DIR).valueLogFormat(name), "valueLogFormat",
+        "'" + name + "'", rule);
+  }
+
+  @Test
+  void valueLogOptions_acceptBothEndsOfTheirRanges() {
+    Options low = Options.builder(DIR).valueThreshold(0).maxValueThreshold(0).vlogPercentile(0)
+        .valueLogFileSize(1L << 20).valueLogMaxEntries(1).build();
+    assertAll(
+        () -> assertEquals(0, low.valueThreshold()),
+        () -> assertEquals(0, low.maxValueThreshold()),
+        () -> assertEquals(0.0, low.vlogPercentile()),
+        () -> assertEquals(1L << 20, low.valueLogFileSize()),
+        () -> assertEquals(1, low.valueLogMaxEntries()));
+    Options high = Options.builder(DIR).maxValueThreshold(Integer.MAX_VALUE)
+        .valueThreshold(Integer.MAX_VALUE).vlogPercentile(1).valueLogFileSize((1L << 31) - 1)
+        .valueLogMaxEntries(Integer.MAX_VALUE).build();
+    assertAll(
+        () -> assertEquals(Integer.MAX_VALUE, high.valueThreshold()),
+        () -> assertEquals(Integer.MAX_VALUE, high.maxValueThreshold()),
+        () -> assertEquals(1.0, high.vlogPercentile()),
+        () -> assertEquals((1L << 31) - 1, high.valueLogFileSize()),
+        () -> assertEquals(Integer.MAX_VALUE, high.valueLogMaxEntries()));
+    assertEquals("percentile", Options.builder(DIR).valueSeparationPolicy("percentile")
+        .build().valueSeparationPolicy());
+    assertEquals("vlog-v1", Options.builder(DIR).valueLogFormat("vlog-v1").build()
+        .valueLogFormat());
+  }
+
   // ---- rules between options, checked at build() ---------------------------------------------
+
+  @ParameterizedTest
+  @CsvSource({"1048577, 1048576", "1, 0", "2147483647, 2147483646", "4096, 1024"})
+  void valueThresholdAboveMaxValueThreshold_failsAtBuild_namingBothAndTheRange(long threshold,
+      long max) {
+    Options.Builder b = Options.builder(DIR).maxValueThreshold(max).valueThreshold(threshold);
+    IllegalArgumentException e = assertRejected(b::build, "valueThreshold",
+        Long.toString(threshold), "[0, maxValueThreshold=" + max + "]");
+    assertTrue(e.getMessage().contains("maxValueThreshold"), e.getMessage());
+  }
+
+  @Test
+  void valueThreshold_upToMaxValueThreshold_builds() {
+    assertEquals(1L << 20, Options.builder(DIR).valueThreshold(1L << 20).build()
+        .valueThreshold(), "equal to the default bound");
+    Options big = Options.builder(DIR).valueThreshold(8L << 20).maxValueThreshold(8L << 20)
+        .build();
+    assertEquals(8L << 20, big.valueThreshold());
+    assertEquals(1024, Options.builder(DIR).valueThreshold(1024).build().valueThreshold());
+  }
+
+  @Test
+  void valueThreshold_leavesMaxValueSizeAlone_untilTheValueLogIsWired() {
+    Options o = Options.builder(DIR).valueThreshold(1024).build();
+    assertEquals(Options.builder(DIR).build().maxValueSize(), o.maxValueSize());
+    assertEquals(o.maxBatchSize() - 1 - MemTable.MAX_ENTRY_OVERHEAD, o.maxValueSize());
+  }
+
+  @Test
+  void vlogPercentileAlone_selectsThePercentilePolicy_asBadger() {
+    Options o = Options.builder(DIR).valueThreshold(1024).vlogPercentile(0.9).build();
+    assertEquals("percentile", o.valueSeparationPolicy());
+    assertEquals(0.9, o.vlogPercentile());
+    assertEquals(o, o.toBuilder().build());
+    assertNull(Options.builder(DIR).vlogPercentile(0).build().valueSeparationPolicy());
+    NamedPolicy policy = new NamedPolicy();
+    Options withInstance =
+        Options.builder(DIR).vlogPercentile(0.5).valueSeparationPolicyProvider(policy).build();
+    assertNull(withInstance.valueSeparationPolicy(), "an instance is given the percentile");
+    assertSame(policy, withInstance.valueSeparationPolicyProvider());
+    assertEquals("percentile", Options.builder(DIR).valueSeparationPolicy("percentile")
+        .vlogPercentile(0).build().valueSeparationPolicy(), "a fixed threshold, as Badger's 0");
+  }
+
+  @Test
+  void vlogPercentileWithTheThresholdPolicy_failsAtBuild_namingBothOptionsAndTheRange() {
+    Options.Builder b =
+        Options.builder(DIR).valueSeparationPolicy("threshold").vlogPercentile(0.75);
+    IllegalArgumentException e = assertRejected(b::build, "vlogPercentile", "0.75", "[0, 1]");
+    assertTrue(e.getMessage().contains("valueSeparationPolicy 'threshold'"), e.getMessage());
+    assertDoesNotThrow(() -> b.vlogPercentile(0).build());
+  }
+
 
   @Test
   void inMemoryWithSyncWrites_failsAtBuild_namingTheOption() {
@@ -221,9 +427,12 @@ class OptionsTest {
 
   // ---- value semantics -----------------------------------------------------------------------
 
+  private static final NamedPolicy POLICY = new NamedPolicy();
+  private static final ValueLogFormat FORMAT = newNamedFormat();
+
   private static Options everyOptionSet(MemoryStorage storage, MemTableFactory factory,
       InstantSource clock) {
-    return Options.builder(DIR)
+    return withValueLogOptions(Options.builder(DIR)
         .syncWrites(true)
         .memTableSize(1L << 20)
         .numMemtables(3)
@@ -231,8 +440,21 @@ class OptionsTest {
         .clock(clock)
         .storage(storage)
         .memTable("concurrent-skiplist")
-        .memTableFactory(factory)
+        .memTableFactory(factory))
         .build();
+  }
+
+  private static Options.Builder withValueLogOptions(Options.Builder b) {
+    return b
+        .valueThreshold(4096)
+        .maxValueThreshold(1L << 16)
+        .vlogPercentile(0.8)
+        .valueLogFileSize(64L << 20)
+        .valueLogMaxEntries(5000)
+        .valueSeparationPolicy("percentile")
+        .valueSeparationPolicyProvider(POLICY)
+        .valueLogFormat("vlog-v1")
+        .valueLogFormatProvider(FORMAT);
   }
 
   @Test
@@ -254,7 +476,16 @@ class OptionsTest {
         () -> assertSame(clock, copy.clock()),
         () -> assertSame(storage, copy.storage()),
         () -> assertEquals("concurrent-skiplist", copy.memTable()),
-        () -> assertSame(factory, copy.memTableFactory()));
+        () -> assertSame(factory, copy.memTableFactory()),
+        () -> assertEquals(4096, copy.valueThreshold()),
+        () -> assertEquals(1L << 16, copy.maxValueThreshold()),
+        () -> assertEquals(0.8, copy.vlogPercentile()),
+        () -> assertEquals(64L << 20, copy.valueLogFileSize()),
+        () -> assertEquals(5000, copy.valueLogMaxEntries()),
+        () -> assertEquals("percentile", copy.valueSeparationPolicy()),
+        () -> assertSame(POLICY, copy.valueSeparationPolicyProvider()),
+        () -> assertEquals("vlog-v1", copy.valueLogFormat()),
+        () -> assertSame(FORMAT, copy.valueLogFormatProvider()));
     Options mem = Options.inMemory().numMemtables(9).build();
     assertEquals(mem, mem.toBuilder().build());
   }
@@ -277,9 +508,9 @@ class OptionsTest {
     InstantSource clock = InstantSource.fixed(Instant.EPOCH);
     Options base = everyOptionSet(storage, factory, clock);
     Map<String, UnaryOperator<Options.Builder>> changes = new LinkedHashMap<>();
-    changes.put("dir", b -> Options.builder(Path.of("other")).syncWrites(true)
+    changes.put("dir", b -> withValueLogOptions(Options.builder(Path.of("other")).syncWrites(true)
         .memTableSize(1L << 20).numMemtables(3).detectConflicts(false).clock(clock)
-        .storage(storage).memTable("concurrent-skiplist").memTableFactory(factory));
+        .storage(storage).memTable("concurrent-skiplist").memTableFactory(factory)));
     changes.put("syncWrites", b -> b.syncWrites(false));
     changes.put("memTableSize", b -> b.memTableSize(2L << 20));
     changes.put("numMemtables", b -> b.numMemtables(4));
@@ -288,6 +519,16 @@ class OptionsTest {
     changes.put("storage", b -> b.storage(new MemoryStorage()));
     changes.put("memTable", b -> b.memTable("skiplist"));
     changes.put("memTableFactory", b -> b.memTableFactory(new NamedFactory()));
+    changes.put("valueThreshold", b -> b.valueThreshold(4097));
+    changes.put("maxValueThreshold", b -> b.maxValueThreshold((1L << 16) + 1));
+    changes.put("vlogPercentile", b -> b.vlogPercentile(0.81));
+    changes.put("valueLogFileSize", b -> b.valueLogFileSize((64L << 20) + 1));
+    changes.put("valueLogMaxEntries", b -> b.valueLogMaxEntries(5001));
+    changes.put("valueSeparationPolicy", b -> b.valueSeparationPolicy("other-policy"));
+    changes.put("valueSeparationPolicyProvider",
+        b -> b.valueSeparationPolicyProvider(new NamedPolicy()));
+    changes.put("valueLogFormat", b -> b.valueLogFormat("vlog-v2"));
+    changes.put("valueLogFormatProvider", b -> b.valueLogFormatProvider(newNamedFormat()));
     assertEquals(base, everyOptionSet(storage, factory, clock), "the baseline is reproducible");
     for (Map.Entry<String, UnaryOperator<Options.Builder>> c : changes.entrySet()) {
       Options changed = c.getValue().apply(base.toBuilder()).build();
@@ -314,5 +555,14 @@ class OptionsTest {
     assertTrue(s.contains("memTableSize=" + (1L << 20)), s);
     assertTrue(s.contains("memTable=skiplist"), s);
     assertTrue(Options.inMemory().build().toString().contains("<in-memory>"));
+    String v = Options.builder(DIR).valueThreshold(2048).vlogPercentile(0.5)
+        .valueLogFormatProvider(newNamedFormat()).build().toString();
+    assertTrue(v.contains("valueThreshold=2048"), v);
+    assertTrue(v.contains("maxValueThreshold=" + (1L << 20)), v);
+    assertTrue(v.contains("vlogPercentile=0.5"), v);
+    assertTrue(v.contains("valueLogFileSize=" + ((1L << 30) - 1)), v);
+    assertTrue(v.contains("valueLogMaxEntries=1000000"), v);
+    assertTrue(v.contains("valueSeparationPolicy=percentile"), v);
+    assertTrue(v.contains("valueLogFormat=instance:test-vlog"), v);
   }
 }
