@@ -4,4 +4,8 @@
  */
 module dev.sett.kv.vlog {
   requires dev.sett.kv;
+
+  provides dev.sett.kv.spi.ValueSeparationPolicy with
+      dev.sett.kv.vlog.policy.ThresholdPolicy,
+      dev.sett.kv.vlog.policy.PercentilePolicy;
 }

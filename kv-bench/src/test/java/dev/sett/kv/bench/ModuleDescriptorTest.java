@@ -101,7 +101,10 @@ class ModuleDescriptorTest {
               + " dev.sett.kv.table.cache.CaffeineBlockCacheFactory,"
               + " dev.sett.kv.table.cache.NoBlockCacheFactory"),
       module("dev.sett.kv.vlog",
-          "requires dev.sett.kv"),
+          "requires dev.sett.kv",
+          "provides dev.sett.kv.spi.ValueSeparationPolicy with"
+              + " dev.sett.kv.vlog.policy.ThresholdPolicy,"
+              + " dev.sett.kv.vlog.policy.PercentilePolicy"),
       module("dev.sett.kv.levels",
           "requires dev.sett.kv",
           "exports dev.sett.kv.levels to dev.sett.kv.core",
@@ -313,9 +316,10 @@ class ModuleDescriptorTest {
     Configuration cf = bound(API, CORE);
     Set<String> ours = names(cf).stream().filter(n -> n.startsWith("dev.sett."))
         .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of(API, CORE, "dev.sett.kv.levels", SKIPLIST, "dev.sett.kv.table"), ours,
-        "core requires levels; binding adds skiplist (uses MemTableFactory) and table (uses"
-            + " TableFormat, BlockCacheFactory)");
+    assertEquals(Set.of(API, CORE, "dev.sett.kv.levels", SKIPLIST, "dev.sett.kv.table",
+        "dev.sett.kv.vlog"), ours,
+        "core requires levels; binding adds skiplist (uses MemTableFactory), table (uses"
+            + " TableFormat, BlockCacheFactory) and vlog (uses ValueSeparationPolicy)");
     assertTrue(names(cf).containsAll(Set.of("org.lz4.java", "com.github.benmanes.caffeine")),
         "the table module's dependencies come along: " + names(cf));
   }
