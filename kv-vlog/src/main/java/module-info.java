@@ -1,9 +1,11 @@
 /**
- * Sett's vlog module. It holds no code yet: its providers arrive with the issue that builds them
- * (see docs/ARCHITECTURE.md), and until then it only declares its place in the module graph.
+ * Sett's vlog module: the {@code vlog-v1} value log format (docs/formats/vlog.md) and the value
+ * separation policies, found through {@link java.util.ServiceLoader}; it exports nothing.
  */
 module dev.sett.kv.vlog {
   requires dev.sett.kv;
+
+  provides dev.sett.kv.spi.ValueLogFormat with dev.sett.kv.vlog.VlogV1Format;
 
   provides dev.sett.kv.spi.ValueSeparationPolicy with
       dev.sett.kv.vlog.policy.ThresholdPolicy,

@@ -102,6 +102,7 @@ class ModuleDescriptorTest {
               + " dev.sett.kv.table.cache.NoBlockCacheFactory"),
       module("dev.sett.kv.vlog",
           "requires dev.sett.kv",
+          "provides dev.sett.kv.spi.ValueLogFormat with dev.sett.kv.vlog.VlogV1Format",
           "provides dev.sett.kv.spi.ValueSeparationPolicy with"
               + " dev.sett.kv.vlog.policy.ThresholdPolicy,"
               + " dev.sett.kv.vlog.policy.PercentilePolicy"),
