@@ -505,6 +505,9 @@ public final class Options {
    * benchmark sweep; values that large cannot be committed yet (see {@link #maxValueSize()}), so
    * with the default nothing is separated.
    *
+   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
+   * now so that their names and ranges are settled).
+   *
    * @return bytes, default {@value #DEFAULT_VALUE_THRESHOLD}; at most {@link #maxValueThreshold()}
    */
   public long valueThreshold() {
@@ -514,6 +517,9 @@ public final class Options {
   /**
    * The upper bound of the threshold the {@code percentile} policy learns; also the largest
    * {@link #valueThreshold()} allowed (as Badger, whose bound is 1 MiB).
+   *
+   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
+   * now so that their names and ranges are settled).
    *
    * @return bytes, default {@value #DEFAULT_MAX_VALUE_THRESHOLD}
    */
@@ -528,6 +534,9 @@ public final class Options {
    * values in the tree. Setting it above 0 without naming a policy selects {@code percentile}, as
    * in Badger where the option alone turns the dynamic threshold on.
    *
+   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
+   * now so that their names and ranges are settled).
+   *
    * @return the percentile in [0, 1], default {@value #DEFAULT_VLOG_PERCENTILE} (off)
    */
   public double vlogPercentile() {
@@ -537,6 +546,9 @@ public final class Options {
   /**
    * The size at which the value log moves on to a new file.
    *
+   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
+   * now so that their names and ranges are settled).
+   *
    * @return bytes, default {@value #DEFAULT_VALUE_LOG_FILE_SIZE}
    */
   public long valueLogFileSize() {
@@ -545,6 +557,9 @@ public final class Options {
 
   /**
    * The number of entries at which the value log moves on to a new file.
+   *
+   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
+   * now so that their names and ranges are settled).
    *
    * @return the count, default {@value #DEFAULT_VALUE_LOG_MAX_ENTRIES}
    */
