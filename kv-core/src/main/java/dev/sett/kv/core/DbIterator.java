@@ -34,6 +34,7 @@ final class DbIterator implements KvIterator {
   private final long sinceTs;
   private final byte[] onlyKey;
   private final long now;
+  private final SeparatedValues values;
   private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
   private Item item;
@@ -52,6 +53,7 @@ final class DbIterator implements KvIterator {
     this.sinceTs = options.sinceTs();
     this.onlyKey = onlyKey;
     this.now = db.nowSeconds();
+    this.values = db.values();
     this.memTables = memTables;
     this.pinned = pinned;
   }
@@ -137,7 +139,7 @@ final class DbIterator implements KvIterator {
       }
       if (allVersions) {
         if (v > sinceTs) {
-          item = new ItemImpl(k, merged.value(), now);
+          item = new ItemImpl(k, merged.value(), now, values);
           return;
         }
         merged.next();
@@ -150,7 +152,7 @@ final class DbIterator implements KvIterator {
       lastKey = k;
       StoredValue sv = merged.value();
       if (v > sinceTs && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)) {
-        item = new ItemImpl(k, sv, now);
+        item = new ItemImpl(k, sv, now, values);
         return;
       }
       merged.next();
@@ -173,7 +175,7 @@ final class DbIterator implements KvIterator {
         StoredValue sv = merged.value();
         merged.prev();
         if (v <= readTs && v > sinceTs) {
-          item = new ItemImpl(k, sv, now);
+          item = new ItemImpl(k, sv, now, values);
           return;
         }
         continue;
@@ -187,7 +189,7 @@ final class DbIterator implements KvIterator {
       }
       if (best != null && best.version() > sinceTs
           && !EntryMeta.isDeletedOrExpired(best.meta(), best.expiresAt(), now)) {
-        item = new ItemImpl(k, best, now);
+        item = new ItemImpl(k, best, now, values);
         return;
       }
     }

@@ -4,15 +4,21 @@ import dev.sett.kv.Item;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
 
-/** An {@link Item} over a stored value; the value array is never handed out, only copies. */
+/**
+ * An {@link Item} over a stored value; the value array is never handed out, only copies. A value
+ * kept in the value log is read only when {@link #value()} asks for it; {@link #valueSize()}
+ * answers from the pointer.
+ */
 final class ItemImpl implements Item {
   private final byte[] key;
   private final StoredValue value;
+  private final SeparatedValues values;
   private final boolean deletedOrExpired;
 
-  ItemImpl(byte[] key, StoredValue value, long nowSeconds) {
+  ItemImpl(byte[] key, StoredValue value, long nowSeconds, SeparatedValues values) {
     this.key = key;
     this.value = value;
+    this.values = values;
     this.deletedOrExpired =
         EntryMeta.isDeletedOrExpired(value.meta(), value.expiresAt(), nowSeconds);
   }
@@ -34,12 +40,15 @@ final class ItemImpl implements Item {
 
   @Override
   public byte[] value() {
+    if ((value.meta() & EntryMeta.VALUE_POINTER) != 0) {
+      return values.value(value); // a fresh array from the value log
+    }
     return value.value().clone();
   }
 
   @Override
   public int valueSize() {
-    return value.value().length;
+    return values.size(value);
   }
 
   @Override

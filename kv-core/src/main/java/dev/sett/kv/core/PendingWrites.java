@@ -1,5 +1,7 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.ValuePointer;
 import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
@@ -12,8 +14,20 @@ import java.util.TreeMap;
  * emits them sorted and iterators can merge them.
  */
 final class PendingWrites {
-  /** One pending write. */
-  record Write(byte[] key, byte[] value, byte meta, byte userMeta, long expiresAt) {}
+  /**
+   * One pending write.
+   *
+   * @param separate whether its value goes to the value log (decided when it was written)
+   */
+  record Write(byte[] key, byte[] value, byte meta, byte userMeta, long expiresAt,
+      boolean separate) {
+
+    /** The bytes this write takes in the memtable and counts against the transaction limits. */
+    long footprint() {
+      return (long) key.length + (separate ? ValuePointer.ENCODED_LENGTH : value.length)
+          + MemTable.MAX_ENTRY_OVERHEAD;
+    }
+  }
 
   private final TreeMap<byte[], Write> writes = new TreeMap<>(Arrays::compareUnsigned);
 

@@ -24,6 +24,9 @@ import dev.sett.kv.spi.CompactionStrategyProvider;
 import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.StoredValue;
 import dev.sett.kv.spi.TableFormat;
+import dev.sett.kv.spi.ValueLog;
+import dev.sett.kv.spi.ValueLogFormat;
+import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +62,9 @@ final class SettDb implements Db {
   private Oracle oracle;
   private WritePipeline pipeline;
   private Flusher flusher;
+  private ValueLogFormat valueLogFormat;
+  private ValueSeparationPolicy separationPolicy;
+  private SeparatedValues values;
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private boolean flushInBackground = true;
@@ -87,8 +93,9 @@ final class SettDb implements Db {
       db.openManifest();
       // (4) key registry: with encryption, later.
       db.openLevels();
+      // (7) value log discard stats: with value log GC.
+      db.openValueLog();
       db.replayWals();
-      // (7) value log discard stats, (9) value log files: with the value-log issue.
       db.startBackgroundWork();
       LOG.log(System.Logger.Level.INFO, "opened {0} in {1} ms: {2} memtable(s), {3} table(s),"
           + " last version {4}", db.storage.describe(), (System.nanoTime() - t0) / 1_000_000,
@@ -127,6 +134,14 @@ final class SettDb implements Db {
         ? options.compactionStrategyProvider()
         : Registries.compactionStrategies().select(options.compactionStrategy());
     strategyName = strategies.name();
+    valueLogFormat = options.valueLogFormatProvider() != null
+        ? options.valueLogFormatProvider()
+        : Registries.valueLogFormats().select(options.valueLogFormat());
+    ValueSeparationPolicy policies = options.valueSeparationPolicyProvider() != null
+        ? options.valueSeparationPolicyProvider()
+        : Registries.valueSeparationPolicies().select(options.valueSeparationPolicy());
+    separationPolicy = policies.newInstance(options.valueThreshold(),
+        options.maxValueThreshold(), options.vlogPercentile());
     strategy = strategies.create(new CompactionStrategy.Settings(options.maxLevels(),
         options.memTableSize(), options.baseTableSize(), options.baseLevelSize(),
         options.levelSizeMultiplier(), options.tableSizeMultiplier(),
@@ -152,13 +167,25 @@ final class SettDb implements Db {
       return;
     }
     for (String name : storage.list()) {
-      if (FileNames.walId(name) >= 0 || name.endsWith(".sst")) {
+      if (FileNames.walId(name) >= 0 || name.endsWith(".sst") || name.endsWith(".vlog")) {
         throw new CorruptionException(Manifest.FILE_NAME, 0, "the MANIFEST is missing but "
             + name + " exists; refusing to start a new database over old data");
       }
     }
     manifest = Manifest.create(storage);
     LOG.log(System.Logger.Level.INFO, "created a new database in {0}", storage.describe());
+  }
+
+  /**
+   * Step 9: the value log files (before the WAL replay, which checks that the pointers it replays
+   * name value log bytes that survived).
+   */
+  private void openValueLog() throws IOException {
+    ValueLog log = valueLogFormat.open(storage, manifest.dbId(), options.valueLogFileSize(),
+        options.valueLogMaxEntries());
+    // A file holds its header and at least one record: the value, the key and a record header.
+    long maxValue = options.valueLogFileSize() - Options.MAX_KEY_SIZE - 1024;
+    values = new SeparatedValues(log, separationPolicy, maxValue);
   }
 
   /** Step 6: the levels controller over the tables the MANIFEST lists. */
@@ -195,7 +222,7 @@ final class SettDb implements Db {
   private void replayWals() throws IOException {
     byte[] dbId = manifest.dbId();
     WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableFactory, memTableCapacity,
-        options.memTableSize()).recover(manifest.state().walFlushedThrough());
+        options.memTableSize(), values).recover(manifest.state().walFlushedThrough());
     oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts());
     // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
     int slowdownL0 = options.numCompactors() == 0 ? Integer.MAX_VALUE
@@ -207,7 +234,8 @@ final class SettDb implements Db {
     flusher = new Flusher(memTables, levels, storage, failureState, throttle::wake);
     pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
         memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
-        oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake);
+        oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
+        values.log());
   }
 
   private void abortOpen(Throwable cause) {
@@ -227,6 +255,13 @@ final class SettDb implements Db {
     }
     if (levels != null) {
       levels.close();
+    }
+    try {
+      if (values != null) {
+        values.log().close();
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
     }
     try {
       if (manifest != null) {
@@ -250,6 +285,11 @@ final class SettDb implements Db {
     if (closed.get()) {
       throw new DbClosedException("the database is closed");
     }
+  }
+
+  /** The value log and the separation policy. */
+  SeparatedValues values() {
+    return values;
   }
 
   long nowSeconds() {
@@ -468,6 +508,13 @@ final class SettDb implements Db {
     }
     pipeline.releaseMemTables(); // each memtable goes when its last open iterator closes
     levels.close();
+    try {
+      values.log().close();
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = new StorageException(null, "cannot close the value log", e);
+      }
+    }
     try {
       manifest.close();
     } catch (IOException e) {

@@ -64,7 +64,7 @@ final class Transaction implements Txn {
           return null;
         }
         return new ItemImpl(key.clone(), new StoredValue(readTs, w.meta(), w.userMeta(),
-            w.expiresAt(), w.value()), db.nowSeconds());
+            w.expiresAt(), w.value()), db.nowSeconds(), db.values());
       }
       recordRead(key);
     }
@@ -76,7 +76,7 @@ final class Transaction implements Txn {
     if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)) {
       return null;
     }
-    return new ItemImpl(key.clone(), sv, now);
+    return new ItemImpl(key.clone(), sv, now, db.values());
   }
 
   void recordRead(byte[] key) {
@@ -121,23 +121,32 @@ final class Transaction implements Txn {
           + " db.newTransaction(true) or db.update");
     }
     Options o = db.options();
-    if (value.length > o.maxValueSize()) {
+    SeparatedValues values = db.values();
+    boolean separate = values.separate(key.length, value.length, meta);
+    if (separate && value.length > values.maxSeparatedValue()) {
       throw new IllegalArgumentException("value of " + value.length + " bytes exceeds the"
-          + " maximum of " + o.maxValueSize() + " bytes (15% of memTableSize until values can"
-          + " live in the value log)");
+          + " maximum of " + values.maxSeparatedValue() + " bytes (a value log file of"
+          + " valueLogFileSize=" + o.valueLogFileSize() + " bytes must hold it)");
     }
-    long entrySize = (long) key.length + value.length + MemTable.MAX_ENTRY_OVERHEAD;
+    if (!separate && value.length > o.maxValueSize()) {
+      throw new IllegalArgumentException("value of " + value.length + " bytes exceeds the"
+          + " maximum of " + o.maxValueSize() + " bytes for a value kept in the LSM tree (15% of"
+          + " memTableSize); values of at least valueThreshold=" + o.valueThreshold()
+          + " bytes go to the value log");
+    }
+    PendingWrites.Write w = new PendingWrites.Write(copy ? key.clone() : key,
+        copy ? value.clone() : value, meta, userMeta, expiresAt, separate);
+    // The limits count what enters the memtable: a pointer for a separated value (as Badger).
+    long entrySize = w.footprint();
     PendingWrites.Write old = pending.get(key);
-    long oldSize = old == null ? 0 : (long) old.key().length + old.value().length
-        + MemTable.MAX_ENTRY_OVERHEAD;
+    long oldSize = old == null ? 0 : old.footprint();
     int count = pending.size() + (old == null ? 1 : 0);
     if (count > o.maxBatchCount() || size - oldSize + entrySize > o.maxBatchSize()) {
       throw new TxnTooBigException("transaction would hold " + count + " entries and "
           + (size - oldSize + entrySize) + " bytes; one commit holds at most "
           + o.maxBatchCount() + " entries and " + o.maxBatchSize() + " bytes");
     }
-    pending.put(new PendingWrites.Write(copy ? key.clone() : key, copy ? value.clone() : value,
-        meta, userMeta, expiresAt));
+    pending.put(w);
     size += entrySize - oldSize;
   }
 
@@ -242,6 +251,7 @@ final class Transaction implements Txn {
       r.metas[i] = w.meta();
       r.userMetas[i] = w.userMeta();
       r.expiresAt[i] = w.expiresAt();
+      r.separate[i] = w.separate();
       i++;
     }
     return r;

@@ -33,9 +33,11 @@ final class WalRecovery {
   private final MemTableFactory factory;
   private final long memTableCapacity;
   private final long memTableSize;
+  private final SeparatedValues values;
 
   WalRecovery(Storage storage, byte[] dbId, MemTableFactory factory, long memTableCapacity,
-      long memTableSize) {
+      long memTableSize, SeparatedValues values) {
+    this.values = values;
     this.storage = storage;
     this.dbId = dbId;
     this.factory = factory;
@@ -74,7 +76,7 @@ final class WalRecovery {
       boolean newest = i == ids.size() - 1;
       List<MemTableHandle> forThisWal = new ArrayList<>();
       forThisWal.add(new MemTableHandle(factory.create(memTableCapacity), id));
-      WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest,
+      WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest, values::resolvable,
           (key, version, meta, userMeta, expiresAt, value) -> {
             MemTable t = forThisWal.get(forThisWal.size() - 1).table();
             if (!t.put(key, version, meta, userMeta, expiresAt, value)) {

@@ -31,6 +31,14 @@ import java.util.List;
 final class WalReplayer {
   private static final System.Logger LOG = System.getLogger(WalReplayer.class.getName());
 
+  /** Tells whether a value pointer names value log bytes that exist. */
+  interface PointerCheck {
+    /** Accepts every pointer (no value log to check against). */
+    PointerCheck NONE = (buf, off, len) -> true;
+
+    boolean resolvable(byte[] buf, int off, int len);
+  }
+
   /** Receives replayed entries. */
   interface Sink {
     void apply(byte[] key, long version, byte meta, byte userMeta, long expiresAt, byte[] value);
@@ -56,6 +64,17 @@ final class WalReplayer {
 
   static Result replay(Storage storage, long id, byte[] dbId, boolean newest, Sink sink)
       throws IOException {
+    return replay(storage, id, dbId, newest, PointerCheck.NONE, sink);
+  }
+
+  /**
+   * Replays one WAL. A record whose value pointer names value log bytes that do not exist is a bad
+   * record like one that fails its checksum: the value log is synced before the WAL, so in a part
+   * of the WAL that was synced it is damage, and past that it is the torn tail of a power loss
+   * that took the value log's unsynced bytes too.
+   */
+  static Result replay(Storage storage, long id, byte[] dbId, boolean newest,
+      PointerCheck pointers, Sink sink) throws IOException {
     String name = FileNames.wal(id);
     try (ReadableFile in = storage.openRead(name)) {
       long size = in.size();
@@ -77,11 +96,16 @@ final class WalReplayer {
       header.checkIdentity(name, dbId, id);
       byte[] buf = new byte[(int) size];
       in.readFully(0, buf, 0, buf.length);
-      return replay(name, buf, header.length(), newest, sink);
+      return replay(name, buf, header.length(), newest, pointers, sink);
     }
   }
 
   static Result replay(String name, byte[] buf, int start, boolean newest, Sink sink) {
+    return replay(name, buf, start, newest, PointerCheck.NONE, sink);
+  }
+
+  static Result replay(String name, byte[] buf, int start, boolean newest, PointerCheck pointers,
+      Sink sink) {
     WalFormat.Cursor c = new WalFormat.Cursor();
     int limit = buf.length;
     int pos = start;
@@ -103,6 +127,11 @@ final class WalReplayer {
         }
         pos = c.end;
         continue;
+      }
+      if ((c.meta & EntryMeta.FIN_TXN) == 0 && (c.meta & EntryMeta.VALUE_POINTER) != 0
+          && !pointers.resolvable(buf, c.valueOffset, c.valueLength)) {
+        problem = "value pointer names value log bytes that do not exist";
+        break;
       }
       if ((c.meta & EntryMeta.FIN_TXN) != 0) {
         if (txnVersion < 0 || c.version != txnVersion) {

@@ -8,6 +8,7 @@ import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
+import dev.sett.kv.spi.ValueLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,7 @@ final class WritePipeline {
   private final Runnable onRotate;
   private final MemTableList memTables;
   private final WriteThrottle throttle;
+  private final ValueLog valueLog; // appended to by the leader only
 
   private final ConcurrentLinkedQueue<WriteRequest> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock leader = new ReentrantLock();
@@ -91,7 +93,7 @@ final class WritePipeline {
   WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
       long memTableCapacity, int numMemtables, boolean syncWrites, Oracle oracle,
       MemTableList memTables, WriteThrottle throttle, FailureState failure, WalWriter wal,
-      long nextWalId, Runnable onRotate) {
+      long nextWalId, Runnable onRotate, ValueLog valueLog) {
     this.storage = storage;
     this.dbId = dbId;
     this.factory = factory;
@@ -106,6 +108,7 @@ final class WritePipeline {
     this.nextWalId = nextWalId;
     this.throttle = throttle;
     this.onRotate = onRotate;
+    this.valueLog = valueLog;
   }
 
   MemTables memTables() {
@@ -258,9 +261,21 @@ final class WritePipeline {
     return bytes;
   }
 
+  /**
+   * Encodes a request into the WAL buffer. A value that goes to the value log is added to the
+   * value log's group first and replaced by its pointer, which is what the WAL and the memtable
+   * hold ({@link EntryMeta#VALUE_POINTER}); the group reaches the value log file before the WAL
+   * (see {@link #writeSegment}).
+   */
   private void encode(WriteRequest r) {
     boolean txn = r.count > 0;
     for (int i = 0; i < r.count; i++) {
+      if (r.separate[i]) {
+        r.values[i] = valueLog.add(r.keys[i], r.commitTs, r.metas[i], r.userMetas[i],
+            r.expiresAt[i], r.values[i]).encode();
+        r.metas[i] |= EntryMeta.VALUE_POINTER;
+        r.separate[i] = false;
+      }
       byte meta = (byte) (r.metas[i] | (txn ? EntryMeta.TXN : 0));
       wal.add(meta, r.userMetas[i], r.expiresAt[i], r.commitTs, r.keys[i], r.values[i]);
     }
@@ -271,6 +286,13 @@ final class WritePipeline {
   private void writeSegment(int from, int to, MemTable table) {
     if (from == to) {
       return;
+    }
+    if (valueLog.pendingEntries() > 0) {
+      try {
+        valueLog.flush(syncWrites); // values before the pointers to them
+      } catch (IOException e) {
+        throw fail(new StorageException(null, "cannot write the value log", e));
+      }
     }
     try {
       long before = wal.writtenBytes();
@@ -307,6 +329,7 @@ final class WritePipeline {
     awaitMemTableRoom();
     WalWriter fresh;
     try {
+      valueLog.sync(); // a sealed WAL is durable: so are the values it points to
       wal.seal();
       fresh = WalWriter.create(storage, nextWalId, dbId);
     } catch (IOException e) {
@@ -368,6 +391,7 @@ final class WritePipeline {
         }
         checkWritable();
         try {
+          valueLog.sync(); // before the WAL: a durable pointer never names lost bytes
           wal.flush(true);
         } catch (IOException e) {
           // After a failed fsync nothing tells what reached the disk: refuse further writes.
@@ -395,6 +419,7 @@ final class WritePipeline {
       }
       closed = true;
       if (!failure.failed()) {
+        valueLog.sync();
         wal.seal();
       } else {
         wal.close();

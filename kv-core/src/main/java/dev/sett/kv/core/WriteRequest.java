@@ -1,6 +1,7 @@
 package dev.sett.kv.core;
 
 import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.ValuePointer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,6 +20,8 @@ final class WriteRequest {
   final byte[] metas;
   final byte[] userMetas;
   final long[] expiresAt;
+  /** Whether each value goes to the value log; the leader then replaces it by its pointer. */
+  final boolean[] separate;
   final int count;
   long commitTs;
   final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -31,6 +34,7 @@ final class WriteRequest {
     metas = new byte[capacity];
     userMetas = new byte[capacity];
     expiresAt = new long[capacity];
+    separate = new boolean[capacity];
     count = capacity;
   }
 
@@ -38,7 +42,8 @@ final class WriteRequest {
   long footprint(MemTable table) {
     long n = 0;
     for (int i = 0; i < count; i++) {
-      n += table.footprint(keys[i].length, values[i].length);
+      n += table.footprint(keys[i].length,
+          separate[i] ? ValuePointer.ENCODED_LENGTH : values[i].length);
     }
     return n;
   }
