@@ -502,11 +502,8 @@ public final class Options {
    * With the {@code percentile} policy it is the lower bound of the learned threshold. The
    * decision is recorded with each entry, so changing this option (or the threshold moving) never
    * affects entries already written. The default is Badger's for now and will be chosen from a
-   * benchmark sweep; values that large cannot be committed yet (see {@link #maxValueSize()}), so
-   * with the default nothing is separated.
-   *
-   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
-   * now so that their names and ranges are settled).
+   * benchmark sweep. A value kept in the tree is limited by {@link #maxValueSize()}; a separated
+   * one only by the value log's file size.
    *
    * @return bytes, default {@value #DEFAULT_VALUE_THRESHOLD}; at most {@link #maxValueThreshold()}
    */
@@ -517,9 +514,6 @@ public final class Options {
   /**
    * The upper bound of the threshold the {@code percentile} policy learns; also the largest
    * {@link #valueThreshold()} allowed (as Badger, whose bound is 1 MiB).
-   *
-   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
-   * now so that their names and ranges are settled).
    *
    * @return bytes, default {@value #DEFAULT_MAX_VALUE_THRESHOLD}
    */
@@ -534,9 +528,6 @@ public final class Options {
    * values in the tree. Setting it above 0 without naming a policy selects {@code percentile}, as
    * in Badger where the option alone turns the dynamic threshold on.
    *
-   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
-   * now so that their names and ranges are settled).
-   *
    * @return the percentile in [0, 1], default {@value #DEFAULT_VLOG_PERCENTILE} (off)
    */
   public double vlogPercentile() {
@@ -546,9 +537,6 @@ public final class Options {
   /**
    * The size at which the value log moves on to a new file.
    *
-   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
-   * now so that their names and ranges are settled).
-   *
    * @return bytes, default {@value #DEFAULT_VALUE_LOG_FILE_SIZE}
    */
   public long valueLogFileSize() {
@@ -557,9 +545,6 @@ public final class Options {
 
   /**
    * The number of entries at which the value log moves on to a new file.
-   *
-   * <p>Not used by the engine yet: the value log is being wired in (the options are validated
-   * now so that their names and ranges are settled).
    *
    * @return the count, default {@value #DEFAULT_VALUE_LOG_MAX_ENTRIES}
    */
@@ -624,8 +609,10 @@ public final class Options {
   }
 
   /**
-   * The largest value a single entry may hold until the value log exists: what fits in one commit
-   * next to a one-byte key. (A large key and a large value together may still exceed {@link
+   * The largest value kept in the LSM tree itself: what fits in one commit next to a one-byte key.
+   * A value the separation policy sends to the value log ({@link #valueThreshold()}) is not bound
+   * by it: the tree holds a 16-byte pointer, and the value only has to fit in a value log file of
+   * {@link #valueLogFileSize()}. (A large key and a large value together may still exceed {@link
    * #maxBatchSize()}: that is a {@link TxnTooBigException}.)
    *
    * @return bytes
