@@ -4,6 +4,7 @@ import dev.sett.kv.Db;
 import dev.sett.kv.Item;
 import dev.sett.kv.Options;
 import dev.sett.kv.spi.MemTable;
+import dev.sett.kv.spi.ValuePointer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +117,13 @@ final class BenchCommand implements Callable<Integer> {
   private String compaction;
 
   @Option(
+      names = "--value-threshold",
+      paramLabel = "BYTES",
+      converter = ByteSizeConverter.class,
+      description = "Values of at least this size go to the value log, e.g. 1k (default: 1 MiB).")
+  private Long valueThreshold;
+
+  @Option(
       names = "--block-cache-size",
       paramLabel = "BYTES",
       converter = ByteSizeConverter.class,
@@ -220,6 +228,12 @@ final class BenchCommand implements Callable<Integer> {
       if (blockCacheSize != null) {
         b.blockCacheSize(blockCacheSize);
       }
+      if (valueThreshold != null) {
+        if (valueThreshold > Options.DEFAULT_MAX_VALUE_THRESHOLD) {
+          b.maxValueThreshold(valueThreshold);
+        }
+        b.valueThreshold(valueThreshold);
+      }
       if (settleSeconds < 0) {
         throw new IllegalArgumentException("--settle-seconds must be at least 0, got "
             + settleSeconds);
@@ -247,8 +261,11 @@ final class BenchCommand implements Callable<Integer> {
     if (threads < 1 || threads > MAX_THREADS) {
       throw usage("--threads must be in [1, " + MAX_THREADS + "], got " + threads);
     }
-    // An entry's footprint is bounded by key + value + MAX_ENTRY_OVERHEAD: the rule commits obey.
-    long perEntry = BenchWorkload.KEY_SIZE + valueSize + MemTable.MAX_ENTRY_OVERHEAD;
+    // An entry's footprint is bounded by key + value (or a pointer, for a value the value log
+    // takes) + MAX_ENTRY_OVERHEAD: the rule commits obey.
+    boolean separated = options.vlogPercentile() == 0 && valueSize >= options.valueThreshold();
+    long perEntry = BenchWorkload.KEY_SIZE
+        + (separated ? ValuePointer.ENCODED_LENGTH : valueSize) + MemTable.MAX_ENTRY_OVERHEAD;
     long fitBySize = options.maxBatchSize() / perEntry;
     long fit = Math.min(fitBySize, options.maxBatchCount());
     if (batch > fit) {
@@ -271,7 +288,9 @@ final class BenchCommand implements Callable<Integer> {
     report.title("sett bench " + VersionProvider.projectVersion());
     report.line("keys", BenchReport.count(keys) + " random keys of " + BenchWorkload.KEY_SIZE
         + " B, seed " + seedText);
-    report.line("values", valueSize + " B each, random bytes (incompressible)");
+    report.line("values", valueSize + " B each, random bytes (incompressible), "
+        + (valueSize >= options.valueThreshold() ? "in the value log" : "in the tree")
+        + " (valueThreshold " + BenchReport.bytes(options.valueThreshold()) + ")");
     report.line("load", (batch == 1
         ? "single puts, one db.update each"
         : BenchReport.count(batch) + " puts per db.update")

@@ -64,6 +64,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void valueThreshold_sendsValuesToTheValueLog_andTheyReadBack() {
+    CliRun r = sett("bench", "--dir", dir(), "--keys", "500", "--value-size", "2k",
+        "--value-threshold", "1k", "--batch", "100", "--seed", "4");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(r.out().contains("in the value log (valueThreshold 1.0 KiB)"), r::toString);
+    assertTrue(r.out().contains("all 500 keys read back with the right value"), r::toString);
+    CliRun bad = sett("bench", "--dir", dir(), "--keys", "10", "--value-threshold", "-1");
+    assertEquals(2, bad.exitCode(), bad::toString);
+  }
+
+  @Test
   void concurrentLoad_unevenSlicesAndPartialBatches_writeEveryKeyOnce() {
     // 2,001 keys over 3 threads (667 each) in batches of 64: each slice ends on a partial batch.
     CliRun r = sett("bench", "--dir", dir(), "--keys", "2001", "--threads", "3", "--batch", "64",
