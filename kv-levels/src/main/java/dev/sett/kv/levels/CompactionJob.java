@@ -4,10 +4,13 @@ import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
+import dev.sett.kv.spi.ValuePointer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,10 +29,19 @@ import java.util.function.BooleanSupplier;
  * below the output may still hold an older version of the key ({@code hasOverlap}), since
  * dropping it there would bring the older version back (Badger's #464, #2143).
  *
- * <p>Concurrency: each sub-compaction runs on its own thread over its own iterators; they share
- * only the immutable inputs. The job is not reused.
+ * <p>Value log garbage: every dropped entry whose meta has {@link EntryMeta#VALUE_POINTER} adds
+ * its pointer's record length to its value log file's count ({@link #discarded()}, Badger's
+ * {@code discardStats} in {@code subcompact}). An entry leaves the tree once, when it is dropped,
+ * so counting there is exact; the count reaches the shared {@link DiscardStats} only when the
+ * compaction is installed, so a failed or cancelled job counts nothing. Entries that are kept,
+ * shadowed or not, count nothing.
+ *
+ * <p>Concurrency: each sub-compaction runs on its own thread over its own iterators and its own
+ * count; they share only the immutable inputs. The counts are merged after every sub-compaction
+ * ended. The job is not reused.
  */
 final class CompactionJob {
+  private static final System.Logger LOG = System.getLogger(CompactionJob.class.getName());
   private static final int CANCEL_CHECK_EVERY = 1024;
 
   private final LevelState state;
@@ -42,6 +54,8 @@ final class CompactionJob {
   private final int versionsToKeep;
   private final boolean hasOverlap;
   private final BooleanSupplier cancelled;
+  /** Value log file id to bytes made garbage; complete once {@link #run} returned. */
+  private final Map<Long, Long> discarded = new HashMap<>();
 
   CompactionJob(LevelState state, List<TableHandle[]> sources, List<TableHandle> bottom,
       int outputLevel, long targetTableSize, long discardTs, long nowSeconds, int versionsToKeep,
@@ -67,24 +81,30 @@ final class CompactionJob {
   List<TableHandle> run(ExecutorService pool) throws IOException {
     byte[][] splits = splits();
     List<List<TableHandle>> parts = new ArrayList<>();
+    List<Map<Long, Long>> counts = new ArrayList<>();
+    for (int i = 0; i <= splits.length; i++) {
+      counts.add(new HashMap<>());
+    }
     if (splits.length == 0 || pool == null) {
       List<TableHandle> out = new ArrayList<>();
       try {
         for (int i = 0; i <= splits.length; i++) {
           out.addAll(subcompact(i == 0 ? null : splits[i - 1],
-              i == splits.length ? null : splits[i]));
+              i == splits.length ? null : splits[i], counts.get(i)));
         }
       } catch (IOException | RuntimeException e) {
         discard(out);
         throw e;
       }
+      mergeCounts(counts);
       return out;
     }
     List<Future<List<TableHandle>>> futures = new ArrayList<>();
     for (int i = 0; i <= splits.length; i++) {
       byte[] lo = i == 0 ? null : splits[i - 1];
       byte[] hi = i == splits.length ? null : splits[i];
-      futures.add(pool.submit(() -> subcompact(lo, hi)));
+      Map<Long, Long> count = counts.get(i);
+      futures.add(pool.submit(() -> subcompact(lo, hi, count)));
     }
     Throwable failure = null;
     for (Future<List<TableHandle>> f : futures) {
@@ -122,7 +142,43 @@ final class CompactionJob {
     for (List<TableHandle> p : parts) {
       out.addAll(p);
     }
+    mergeCounts(counts);
     return out;
+  }
+
+  /** Merges the sub-compactions' counts (each complete: its future returned). */
+  private void mergeCounts(List<Map<Long, Long>> counts) {
+    for (Map<Long, Long> c : counts) {
+      c.forEach((id, bytes) -> discarded.merge(id, bytes, Long::sum));
+    }
+  }
+
+  /**
+   * The value log bytes this job made garbage, by value log file id: the record lengths of the
+   * pointers of the entries it dropped. Complete once {@link #run} returned; add it to the
+   * {@link DiscardStats} only when the job's result is installed.
+   *
+   * @return file id to bytes, empty if no dropped entry pointed into the value log
+   */
+  Map<Long, Long> discarded() {
+    return discarded;
+  }
+
+  /** Counts a dropped entry's value log record, if it has one, as garbage of its file. */
+  private static void countDropped(StoredValue v, Map<Long, Long> count) {
+    if ((v.meta() & EntryMeta.VALUE_POINTER) == 0) {
+      return;
+    }
+    try {
+      ValuePointer p = ValuePointer.decode(v.value());
+      count.merge(p.fileId(), (long) p.recordLength(), Long::sum);
+    } catch (IllegalArgumentException e) {
+      // The bytes passed the table's checksum: a bug or a forged entry. The entry is dropped
+      // anyway and the count is only a hint for value log GC, so say it and go on.
+      LOG.log(System.Logger.Level.WARNING, "dropped entry version {0} holds a bad value pointer"
+          + " ({1}); its value log bytes are not counted as garbage", v.version(),
+          e.getMessage());
+    }
   }
 
   private static <T> T uninterruptibly(Future<T> f) throws ExecutionException {
@@ -168,8 +224,12 @@ final class CompactionJob {
     return new MergingIterator(its);
   }
 
-  /** Compacts the keys in {@code (lo, hi]} ({@code null} bounds are open). */
-  private List<TableHandle> subcompact(byte[] lo, byte[] hi) throws IOException {
+  /**
+   * Compacts the keys in {@code (lo, hi]} ({@code null} bounds are open), adding the value log
+   * records of the entries it drops to {@code count}.
+   */
+  private List<TableHandle> subcompact(byte[] lo, byte[] hi, Map<Long, Long> count)
+      throws IOException {
     List<TableHandle> out = new ArrayList<>();
     TableWriter writer = null;
     try (EntryIterator it = merged()) {
@@ -201,6 +261,7 @@ final class CompactionJob {
           }
         }
         if (skipRest) {
+          countDropped(it.value(), count); // older than the key's last kept version
           continue;
         }
         long version = it.version();
@@ -213,6 +274,7 @@ final class CompactionJob {
           if (gone || lastValid) {
             skipRest = true;
             if (gone && !hasOverlap) {
+              countDropped(v, count); // a tombstone (no pointer) or an expired entry
               continue;
             }
           }

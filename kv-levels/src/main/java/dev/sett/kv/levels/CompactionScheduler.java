@@ -42,6 +42,9 @@ import java.util.function.LongSupplier;
  *       written only by {@link #start} and read only by {@link #stop()}. The counters are atomic.
  *   <li>Invariant: a compactor never dies silently: it ends on closing or failure, or records its
  *       unexpected throwable as the failure.
+ *   <li>{@link DiscardStats} is thread-safe: a compaction adds its value log garbage after its
+ *       result is installed and persists the file after it released its tables, outside the
+ *       levels lock (see {@link #execute}).
  * </ul>
  */
 final class CompactionScheduler {
@@ -54,6 +57,7 @@ final class CompactionScheduler {
 
   private final LevelState state;
   private final CompactionAdmission admission;
+  private final DiscardStats discardStats;
   private final List<Thread> compactors = new ArrayList<>();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
@@ -63,9 +67,11 @@ final class CompactionScheduler {
   private Consumer<Throwable> onFailure = e -> { };
   private int consecutiveFailures; // guarded by lock: failed compactions since the last success
 
-  CompactionScheduler(LevelState state, CompactionAdmission admission) {
+  CompactionScheduler(LevelState state, CompactionAdmission admission,
+      DiscardStats discardStats) {
     this.state = state;
     this.admission = admission;
+    this.discardStats = discardStats;
   }
 
   /**
@@ -162,6 +168,11 @@ final class CompactionScheduler {
    * unwritable MANIFEST or the {@value #MAX_CONSECUTIVE_FAILURES}th failure in a row, fails the
    * levels (see {@link #fail}); user-run compactions report their failure to their caller.
    *
+   * <p>The value log garbage the compaction found is added to the {@link DiscardStats} right
+   * after the install (never for a failed or cancelled compaction: its inputs stay in the tree)
+   * and persisted once the compaction has released its tables. A crash between the MANIFEST
+   * record and that write loses the count, never adds one the tree does not reflect.
+   *
    * @param workers runs the sub-compactions; {@code null} to run them on this thread
    */
   boolean execute(Admitted r, ExecutorService workers, boolean background) {
@@ -170,6 +181,7 @@ final class CompactionScheduler {
     boolean ok = false;
     Exception failed = null;
     boolean fatal = false;
+    boolean garbageFound = false;
     try {
       long now = config.clock().instant().getEpochSecond();
       CompactionJob job = new CompactionJob(state, r.sources(), r.bottom(),
@@ -206,6 +218,10 @@ final class CompactionScheduler {
         throw e;
       }
       state.install(r.inputIds(), r.plan().outputLevel(), out);
+      if (!job.discarded().isEmpty()) {
+        discardStats.add(job.discarded());
+        garbageFound = true;
+      }
       bytesRead.addAndGet(read);
       bytesWritten.addAndGet(written);
       count.incrementAndGet();
@@ -235,6 +251,9 @@ final class CompactionScheduler {
         state.lock.unlock();
       }
       r.set().unref();
+    }
+    if (garbageFound) {
+      discardStats.persistQuietly(); // a hint: a failure is logged, the change stays pending
     }
     if (failed != null) {
       if (fatal && background) {

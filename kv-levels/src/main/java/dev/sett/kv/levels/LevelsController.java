@@ -27,7 +27,9 @@ import java.util.function.LongSupplier;
  *   <li>{@link LevelZeroFlush}: flushes into L0 and the wait for L0 room;
  *   <li>{@link CompactionAdmission}: the checks of a compaction plan and the marks of running ones;
  *   <li>{@link CompactionScheduler}: the background compactors, running compactions, pause;
- *   <li>{@link ManualCompactions}: flatten, compactNow and compactLevelZero.
+ *   <li>{@link ManualCompactions}: flatten, compactNow and compactLevelZero;
+ *   <li>{@link DiscardStats}: the value log garbage compactions find, persisted in
+ *       {@value DiscardStats#FILE_NAME}, for value log garbage collection.
  * </ul>
  *
  * <p>Concurrency notes (details in each part's own notes).
@@ -54,28 +56,34 @@ public final class LevelsController implements Closeable {
   private final LevelZeroFlush flusher;
   private final CompactionScheduler scheduler;
   private final ManualCompactions manual;
+  private final DiscardStats discardStats;
 
-  private LevelsController(LevelState state) {
+  private LevelsController(LevelState state, DiscardStats discardStats) {
     this.state = state;
+    this.discardStats = discardStats;
     CompactionAdmission admission = new CompactionAdmission(state);
     this.reader = new LevelsReader(state, admission);
     this.flusher = new LevelZeroFlush(state);
-    this.scheduler = new CompactionScheduler(state, admission);
+    this.scheduler = new CompactionScheduler(state, admission, discardStats);
     this.manual = new ManualCompactions(state, admission, scheduler);
   }
 
   /**
    * Opens the tables the MANIFEST lists and deletes table files it does not list (orphans of a
-   * crash during a flush or compaction).
+   * crash during a flush or compaction); reads the value log discard statistics
+   * ({@link DiscardStats#open}: a damaged file is logged and they start from zero).
    *
    * @param config the providers and options
    * @param manifest the replayed MANIFEST
    * @return the controller; call {@link #startCompactors} to run compactions
-   * @throws CorruptionException if a listed table is missing or damaged, or levels overlap
+   * @throws CorruptionException if a listed table is missing or damaged, levels overlap, or the
+   *     {@value DiscardStats#FILE_NAME} file belongs to another database
    * @throws IOException if the directory cannot be read
    */
   public static LevelsController open(LevelsConfig config, Manifest manifest) throws IOException {
-    return new LevelsController(TableSetLoader.open(config, manifest));
+    // First: it holds no file open, so nothing is to undo if the tables fail to open.
+    DiscardStats discard = DiscardStats.open(config.storage(), config.dbId());
+    return new LevelsController(TableSetLoader.open(config, manifest), discard);
   }
 
   // ------------------------------------------------------------------------------------ reads
@@ -304,8 +312,20 @@ public final class LevelsController implements Closeable {
   }
 
   /**
-   * Stops the compactors (a running compaction is cancelled and its output deleted) and closes
-   * every table. Idempotent. Not cut short by an interrupt, which is kept for the caller.
+   * The value log garbage found by compactions, per value log file: what value log garbage
+   * collection picks a file by, and removes a file from when it deletes it; kv-core calls
+   * {@link DiscardStats#retainFiles} once the value log is open.
+   *
+   * @return the statistics (thread-safe); persisted by the compactions and at {@link #close()}
+   */
+  public DiscardStats discardStats() {
+    return discardStats;
+  }
+
+  /**
+   * Stops the compactors (a running compaction is cancelled and its output deleted), closes
+   * every table and writes pending discard statistics (a failure to is logged). Idempotent. Not
+   * cut short by an interrupt, which is kept for the caller.
    */
   @Override
   public void close() {
@@ -314,5 +334,6 @@ public final class LevelsController implements Closeable {
     }
     scheduler.stop();
     state.releaseCurrent();
+    discardStats.close();
   }
 }
