@@ -10,6 +10,7 @@ import dev.sett.kv.levels.MergingIterator;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 
@@ -37,6 +38,11 @@ final class DbIterator implements KvIterator {
   private final SeparatedValues values;
   private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
+  private final int readAhead; // 0: no read-ahead
+  /** Items found beyond the current one, in iteration order (read-ahead); at most readAhead. */
+  private final ArrayDeque<ItemImpl> ahead = new ArrayDeque<>();
+  private boolean pulledAny; // since the last positioning
+  private boolean exhausted; // the merged stream has no further item
   private Item item;
   private byte[] lastKey;
   private boolean closed;
@@ -56,6 +62,7 @@ final class DbIterator implements KvIterator {
     this.values = db.values();
     this.memTables = memTables;
     this.pinned = pinned;
+    this.readAhead = options.prefetchValues() ? options.prefetchSize() : 0;
   }
 
   private void checkOpen() {
@@ -68,14 +75,13 @@ final class DbIterator implements KvIterator {
   @Override
   public void rewind() {
     checkOpen();
-    lastKey = null;
+    reset();
     if (!reverse) {
       if (prefix.length > 0) {
         merged.seek(prefix, Long.MAX_VALUE);
       } else {
         merged.seekToFirst();
       }
-      findForward();
     } else {
       byte[] upper = prefix.length > 0 ? successor(prefix) : null;
       if (upper != null) {
@@ -83,8 +89,54 @@ final class DbIterator implements KvIterator {
       } else {
         merged.seekToLast();
       }
-      findBackward();
     }
+    advance();
+  }
+
+  /** Forgets the position: what was read ahead belongs to it. */
+  private void reset() {
+    lastKey = null;
+    ahead.clear();
+    pulledAny = false;
+    exhausted = false;
+  }
+
+  /**
+   * Moves to the next item: the oldest one read ahead, or the next one found in the merged
+   * stream; then reads ahead up to {@code readAhead} items further, starting the value log reads
+   * of their values in the background (Badger's prefetch), so that a scan that reads values waits
+   * for I/O once per batch rather than once per item.
+   */
+  private void advance() {
+    ItemImpl next = ahead.pollFirst();
+    item = next != null ? next : pull();
+    while (readAhead > 0 && item != null && ahead.size() < readAhead) {
+      ItemImpl more = pull();
+      if (more == null) {
+        break;
+      }
+      values.prefetch(more);
+      ahead.addLast(more);
+    }
+  }
+
+  /** The next item of the merged stream after every item pulled since the positioning. */
+  private ItemImpl pull() {
+    if (exhausted) {
+      return null;
+    }
+    ItemImpl found;
+    if (!reverse) {
+      if (pulledAny) {
+        merged.next(); // the cursor stands on the item pulled last
+      }
+      found = findForward();
+    } else {
+      found = findBackward(); // the cursor already stands before the item pulled last
+    }
+    pulledAny = true;
+    exhausted = found == null;
+    return found;
   }
 
   @Override
@@ -94,15 +146,14 @@ final class DbIterator implements KvIterator {
       rewind();
       return;
     }
-    lastKey = null;
+    reset();
     if (!reverse) {
       byte[] from = Keys.compare(key, prefix) < 0 ? prefix : key;
       merged.seek(from, Long.MAX_VALUE);
-      findForward();
     } else {
       merged.seekForPrev(key, 0);
-      findBackward();
     }
+    advance();
   }
 
   /** The smallest key greater than every key starting with {@code p}, or null if none. */
@@ -121,13 +172,12 @@ final class DbIterator implements KvIterator {
     return onlyKey != null ? Arrays.equals(k, onlyKey) : Keys.hasPrefix(k, prefix);
   }
 
-  private void findForward() {
-    item = null;
+  private ItemImpl findForward() {
     while (merged.valid()) {
       byte[] k = merged.key();
       if (!inRange(k)) {
         if (Keys.compare(k, prefix) > 0) {
-          return; // past the prefix: nothing further can match
+          return null; // past the prefix: nothing further can match
         }
         merged.next();
         continue;
@@ -139,8 +189,7 @@ final class DbIterator implements KvIterator {
       }
       if (allVersions) {
         if (v > sinceTs) {
-          item = new ItemImpl(k, merged.value(), now, values);
-          return;
+          return new ItemImpl(k, merged.value(), now, values);
         }
         merged.next();
         continue;
@@ -152,20 +201,19 @@ final class DbIterator implements KvIterator {
       lastKey = k;
       StoredValue sv = merged.value();
       if (v > sinceTs && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)) {
-        item = new ItemImpl(k, sv, now, values);
-        return;
+        return new ItemImpl(k, sv, now, values);
       }
       merged.next();
     }
+    return null;
   }
 
-  private void findBackward() {
-    item = null;
+  private ItemImpl findBackward() {
     while (merged.valid()) {
       byte[] k = merged.key();
       if (!inRange(k)) {
         if (Keys.compare(k, prefix) < 0) {
-          return; // before the prefix: nothing further back can match
+          return null; // before the prefix: nothing further back can match
         }
         merged.prev();
         continue;
@@ -175,8 +223,7 @@ final class DbIterator implements KvIterator {
         StoredValue sv = merged.value();
         merged.prev();
         if (v <= readTs && v > sinceTs) {
-          item = new ItemImpl(k, sv, now, values);
-          return;
+          return new ItemImpl(k, sv, now, values);
         }
         continue;
       }
@@ -189,10 +236,10 @@ final class DbIterator implements KvIterator {
       }
       if (best != null && best.version() > sinceTs
           && !EntryMeta.isDeletedOrExpired(best.meta(), best.expiresAt(), now)) {
-        item = new ItemImpl(k, best, now, values);
-        return;
+        return new ItemImpl(k, best, now, values);
       }
     }
+    return null;
   }
 
   @Override
@@ -211,12 +258,7 @@ final class DbIterator implements KvIterator {
     if (item == null) {
       throw new NoSuchElementException("iterator is not positioned on an item");
     }
-    if (!reverse) {
-      merged.next();
-      findForward();
-    } else {
-      findBackward(); // the merged cursor already stands before the current item
-    }
+    advance();
   }
 
   @Override
@@ -236,6 +278,7 @@ final class DbIterator implements KvIterator {
     if (!closed) {
       closed = true;
       item = null;
+      ahead.clear(); // reads under way finish in the background; their results are dropped
       merged.close();
       pinned.close();
       MemTableList.release(memTables);

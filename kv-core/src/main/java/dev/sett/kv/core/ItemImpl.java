@@ -1,5 +1,7 @@
 package dev.sett.kv.core;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import dev.sett.kv.Item;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
@@ -14,6 +16,8 @@ final class ItemImpl implements Item {
   private final StoredValue value;
   private final SeparatedValues values;
   private final boolean deletedOrExpired;
+  /** The value being read ahead from the value log, or null (read when asked). */
+  private CompletableFuture<byte[]> prefetched;
 
   ItemImpl(byte[] key, StoredValue value, long nowSeconds, SeparatedValues values) {
     this.key = key;
@@ -41,9 +45,27 @@ final class ItemImpl implements Item {
   @Override
   public byte[] value() {
     if ((value.meta() & EntryMeta.VALUE_POINTER) != 0) {
-      return values.value(value); // a fresh array from the value log
+      CompletableFuture<byte[]> f = prefetched;
+      if (f == null) {
+        return values.value(value); // a fresh array from the value log
+      }
+      try {
+        return f.join().clone(); // join does not give way to interrupts: no harm to the caller
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
     }
     return value.value().clone();
+  }
+
+  /** The stored entry (a pointer for a separated value). */
+  StoredValue stored() {
+    return value;
+  }
+
+  /** Records the read-ahead of this item's value (by the iterator's thread, before handing it out). */
+  void prefetched(CompletableFuture<byte[]> f) {
+    this.prefetched = f;
   }
 
   @Override

@@ -8,6 +8,12 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValuePointer;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The values kept out of the LSM tree (WiscKey): which values go to the value log, and reading
@@ -20,15 +26,21 @@ import java.io.IOException;
  *
  * <p>Concurrency notes. {@link #separate} runs on committing threads (the policy is thread-safe);
  * the value log's appends run on the write leader only ({@link WritePipeline}); reads
- * ({@link #value}, {@link #size}) run on any thread, as the value log allows. The write path keeps
+ * ({@link #value}, {@link #size}) run on any thread, as the value log allows, including the
+ * read-ahead threads of {@link #prefetch} (at most {@value #PREFETCH_THREADS}, ending when idle;
+ * their reads are positional, so an interrupt of a user thread never reaches them). The write path keeps
  * the value log ahead of the WAL: a group's values are written before its pointers, and the value
  * log is synced before every WAL fsync (each synced group, {@code db.sync()}, rotation, close), so
  * a WAL that is durable never points at value log bytes that are not.
  */
 final class SeparatedValues {
+  /** Threads reading values ahead for iterators; they end when idle. */
+  private static final int PREFETCH_THREADS = 4;
+
   private final ValueLog log;
   private final ValueSeparationPolicy policy;
   private final long maxSeparatedValue;
+  private final ThreadPoolExecutor prefetcher;
 
   /**
    * @param log the open value log
@@ -39,6 +51,37 @@ final class SeparatedValues {
     this.log = log;
     this.policy = policy;
     this.maxSeparatedValue = maxSeparatedValue;
+    AtomicInteger n = new AtomicInteger();
+    this.prefetcher = new ThreadPoolExecutor(PREFETCH_THREADS, PREFETCH_THREADS, 30,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "sett-prefetch-" + n.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        });
+    prefetcher.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Starts reading an item's value in the background if it lives in the value log (iterators
+   * read ahead this way). A failure is kept for the item's {@code value()} to throw; a database
+   * that is closing just reads on the caller's thread later.
+   */
+  void prefetch(ItemImpl item) {
+    StoredValue sv = item.stored();
+    if ((sv.meta() & EntryMeta.VALUE_POINTER) == 0 || item.isDeletedOrExpired()) {
+      return;
+    }
+    try {
+      item.prefetched(CompletableFuture.supplyAsync(() -> value(sv), prefetcher));
+    } catch (RejectedExecutionException closing) {
+      // read when asked instead
+    }
+  }
+
+  /** Stops the read-ahead threads and closes the value log. */
+  void close() throws IOException {
+    prefetcher.shutdownNow();
+    log.close();
   }
 
   ValueLog log() {

@@ -258,7 +258,7 @@ final class SettDb implements Db {
     }
     try {
       if (values != null) {
-        values.log().close();
+        values.close();
       }
     } catch (IOException e) {
       cause.addSuppressed(e);
@@ -509,7 +509,7 @@ final class SettDb implements Db {
     pipeline.releaseMemTables(); // each memtable goes when its last open iterator closes
     levels.close();
     try {
-      values.log().close();
+      values.close();
     } catch (IOException e) {
       if (failure == null) {
         failure = new StorageException(null, "cannot close the value log", e);

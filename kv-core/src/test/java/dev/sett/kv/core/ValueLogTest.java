@@ -180,4 +180,69 @@ class ValueLogTest {
       assertArrayEquals(value(3, 100), again.view(txn -> txn.get(b("new")).value()));
     }
   }
+
+  /**
+   * Iterators read separated values ahead (prefetchValues, bounded by prefetchSize): the same
+   * items in the same order as without read-ahead, forward and backward, across seeks, with
+   * values read by the iterator's own thread or the read-ahead threads alike.
+   */
+  @Test
+  void readAhead_givesTheSameItemsAsWithout() {
+    Options o = LsmModelTest.smallTree(dir).valueThreshold(32).build();
+    try (Db db = Db.open(o)) {
+      java.util.Random r = new java.util.Random(42);
+      for (int i = 0; i < 600; i++) {
+        int id = r.nextInt(400);
+        int size = r.nextInt(100);
+        if (r.nextInt(10) == 0) {
+          db.update(txn -> txn.delete(b(String.format("k%04d", id))));
+        } else {
+          db.update(txn -> txn.set(b(String.format("k%04d", id)), value(id, size)));
+        }
+      }
+      for (boolean reverse : new boolean[] {false, true}) {
+        for (int prefetch : new int[] {1, 3, 100}) {
+          List<String> plain = scan(db, IteratorOptions.builder().reverse(reverse)
+              .prefetchValues(false).build(), r, 0);
+          List<String> ahead = scan(db, IteratorOptions.builder().reverse(reverse)
+              .prefetchValues(true).prefetchSize(prefetch).build(), r, 0);
+          assertEquals(plain, ahead, "reverse=" + reverse + " prefetchSize=" + prefetch);
+          long seed = r.nextLong();
+          assertEquals(scan(db, IteratorOptions.builder().reverse(reverse).prefetchValues(false)
+                  .build(), new java.util.Random(seed), 5),
+              scan(db, IteratorOptions.builder().reverse(reverse).prefetchValues(true)
+                  .prefetchSize(prefetch).build(), new java.util.Random(seed), 5),
+              "with seeks: reverse=" + reverse + " prefetchSize=" + prefetch);
+        }
+      }
+    }
+  }
+
+  /** Scans, seeking to a random key {@code seeks} times along the way; lists key=value hashes. */
+  private static List<String> scan(Db db, IteratorOptions options, java.util.Random r,
+      int seeks) {
+    return db.view(txn -> {
+      List<String> out = new java.util.ArrayList<>();
+      try (KvIterator it = txn.newIterator(options)) {
+        int seeksLeft = seeks;
+        for (it.rewind(); it.valid(); it.next()) {
+          Item item = it.item();
+          out.add(Bytes.s(item.key()) + "=" + java.util.Arrays.hashCode(item.value()) + "/"
+              + item.valueSize());
+          if (seeksLeft > 0 && r.nextInt(20) == 0) {
+            seeksLeft--;
+            String to = String.format("k%04d", r.nextInt(400));
+            out.add("seek " + to);
+            it.seek(b(to));
+            if (!it.valid()) {
+              break;
+            }
+            Item at = it.item();
+            out.add(Bytes.s(at.key()) + "=" + java.util.Arrays.hashCode(at.value()));
+          }
+        }
+      }
+      return out;
+    });
+  }
 }
