@@ -183,6 +183,7 @@ final class SettDb implements Db {
   private void openValueLog() throws IOException {
     ValueLog log = valueLogFormat.open(storage, manifest.dbId(), options.valueLogFileSize(),
         options.valueLogMaxEntries());
+    levels.discardStats().retainFiles(log.fileIds()); // (7) forget files that are gone
     // A file holds its header and at least one record: the value, the key and a record header.
     long maxValue = options.valueLogFileSize() - Options.MAX_KEY_SIZE - 1024;
     values = new SeparatedValues(log, separationPolicy, maxValue);
