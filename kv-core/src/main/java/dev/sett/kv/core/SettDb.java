@@ -93,7 +93,7 @@ final class SettDb implements Db {
       db.openManifest();
       // (4) key registry: with encryption, later.
       db.openLevels();
-      // (7) value log discard stats: with value log GC.
+      // (7) value log discard stats: opened with the levels; entries of vanished files dropped here.
       db.openValueLog();
       db.replayWals();
       db.startBackgroundWork();
