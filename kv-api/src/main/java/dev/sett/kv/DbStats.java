@@ -18,6 +18,7 @@ import java.util.List;
  * @param writeSlowdownNanos time writes were delayed because L0 was filling up
  * @param blockCacheBytes bytes held by the block cache
  * @param indexCacheBytes bytes held by the index and bloom filter cache
+ * @param valueLogFiles every value log file, oldest first, with its garbage
  */
 public record DbStats(
     List<LevelStats> levels,
@@ -31,11 +32,39 @@ public record DbStats(
     long writeStallNanos,
     long writeSlowdownNanos,
     long blockCacheBytes,
-    long indexCacheBytes) {
+    long indexCacheBytes,
+    List<ValueLogFileStats> valueLogFiles) {
 
-  /** Copies the level list. */
+  /** Copies the lists. */
   public DbStats {
     levels = List.copyOf(levels);
+    valueLogFiles = List.copyOf(valueLogFiles);
+  }
+
+  /**
+   * Bytes in all value log files.
+   *
+   * @return the sum over the files
+   */
+  public long valueLogBytes() {
+    long sum = 0;
+    for (ValueLogFileStats f : valueLogFiles) {
+      sum += f.sizeBytes();
+    }
+    return sum;
+  }
+
+  /**
+   * Bytes of value log records known to be garbage (reclaimable by value log GC).
+   *
+   * @return the sum over the files
+   */
+  public long valueLogGarbageBytes() {
+    long sum = 0;
+    for (ValueLogFileStats f : valueLogFiles) {
+      sum += Math.min(f.garbageBytes(), f.sizeBytes());
+    }
+    return sum;
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.sett.kv.KvException;
 import dev.sett.kv.Options;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.Txn;
+import dev.sett.kv.ValueLogFileStats;
 import dev.sett.kv.WriteBatch;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.io.MemoryStorage;
@@ -28,6 +29,9 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -431,7 +435,23 @@ final class SettDb implements Db {
         levels.flushBytesWritten(), levels.compactionBytesRead(),
         levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
         pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),
-        indexCache.sizeBytes());
+        indexCache.sizeBytes(), valueLogFiles());
+  }
+
+  private List<ValueLogFileStats> valueLogFiles() {
+    ValueLog log = values.log();
+    SortedMap<Long, Long> garbage = levels.discardStats().snapshot();
+    List<ValueLogFileStats> out = new ArrayList<>();
+    for (long id : log.fileIds()) {
+      long size;
+      try {
+        size = log.fileSize(id);
+      } catch (IOException e) {
+        continue; // deleted meanwhile
+      }
+      out.add(new ValueLogFileStats(id, size, garbage.getOrDefault(id, 0L)));
+    }
+    return out;
   }
 
   @Override

@@ -245,4 +245,31 @@ class ValueLogTest {
       return out;
     });
   }
+
+  /** db.stats() reports each value log file's size and the garbage compactions found in it. */
+  @Test
+  void stats_reportValueLogFilesAndTheirGarbage() throws IOException {
+    Options o = LsmModelTest.smallTree(dir).valueThreshold(32).valueLogFileSize(1 << 20).build();
+    try (Db db = Db.open(o)) {
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 300; i++) {
+          int id = i;
+          db.update(txn -> txn.set(b("k" + id), value(id, 1000)));
+        }
+      }
+    } // every memtable flushed: the old versions are in tables now
+    try (Db db = Db.open(o)) {
+      db.flatten(1); // drops them: their value log records become garbage
+      dev.sett.kv.DbStats s = db.stats();
+      long onDisk = 0;
+      for (Path p : files(".vlog")) {
+        onDisk += Files.size(p);
+      }
+      assertEquals(files(".vlog").size(), s.valueLogFiles().size());
+      assertEquals(onDisk, s.valueLogBytes(), "sizes of the .vlog files");
+      // Four of the five rounds were overwritten: after the flatten most of it is known garbage.
+      assertTrue(s.valueLogGarbageBytes() > onDisk / 2, s.valueLogGarbageBytes() + " of " + onDisk);
+      assertTrue(s.valueLogGarbageBytes() <= onDisk);
+    }
+  }
 }
