@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * An interrupt affects only the interrupted call, whatever the call does: threads commit, write
  * batches, get, iterate and sync on a live database (tiny memtables and two of them, so commits
  * rotate memtables and wait for the flusher; compactions run; no block cache, so reads go to the
- * files) while a chaos thread interrupts them at random. An interrupted call may throw only a
+ * files; part of the values live in the value log) while a chaos thread interrupts them at random. An interrupted call may throw only a
  * {@link StorageException} caused by the interruption; no call of a thread that was not
  * interrupted fails; the database never enters the failed state; every acknowledged write is there
  * after a reopen. Runs for {@code sett.stress.seconds} (3 by default, minutes under
@@ -58,8 +58,10 @@ class InterruptChaosTest {
   @Test
   void randomInterrupts_failOnlyTheInterruptedCalls(TestInfo info) throws Exception {
     long seed = TestSeeds.seed(info);
+    // Values from 100 bytes up: those of 200 bytes or more live in the value log, so gets,
+    // iterations and their read-ahead read value log files too.
     Options options = LsmModelTest.smallTree(dir).numMemtables(2).blockCache("none")
-        .indexCacheSize(0).build();
+        .indexCacheSize(0).valueThreshold(200).valueLogFileSize(1 << 20).build();
     long until = System.nanoTime()
         + TimeUnit.SECONDS.toNanos(Long.getLong("sett.stress.seconds", 3));
     Map<String, byte[]> acked = new ConcurrentHashMap<>();

@@ -55,8 +55,10 @@ class WritePathLivenessTest {
 
   private void runRound(Random random, String where) throws Exception {
     Path d = Files.createTempDirectory(dir, "round");
+    // Half the rounds keep values in the value log (its appends and syncs join the write path).
     Options options = Options.builder(d).memTableSize(64 << 10).numMemtables(2)
-        .syncWrites(random.nextBoolean()).build();
+        .valueThreshold(random.nextBoolean() ? 64 : Options.DEFAULT_VALUE_THRESHOLD)
+        .valueLogFileSize(1 << 20).syncWrites(random.nextBoolean()).build();
     Db db = Db.open(options);
     AtomicBoolean closing = new AtomicBoolean();
     Queue<String> acked = new ConcurrentLinkedQueue<>();
