@@ -16,9 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code id}, so the parent knows which transaction a slot must reflect even when it was a
  * deletion whose ack the kill swallowed. The database runs with 64 KiB
  * memtables and tiny levels, so flushes and compactions are under way at every kill.
+ *
+ * <p>With {@code separate}, values of 64 bytes and more go to a value log of 1 MiB files that
+ * also rotates every {@value #VALUE_LOG_MAX_ENTRIES} records, and each value is its transaction id
+ * padded with 40 to 104 bytes that depend on the id and the key ({@link #value}), so most
+ * transactions write values on both sides of the threshold and kills land in value log appends
+ * and rotations.
  */
 public final class CrashChild {
   static final int SLOTS = 500;
+  /** The value log's rotation by record count when values are separated. */
+  static final int VALUE_LOG_MAX_ENTRIES = 1000;
 
   private CrashChild() {}
 
@@ -28,39 +36,59 @@ public final class CrashChild {
   }
 
   /** The options of the child and of the parent's check. */
-  static Options options(Path dir, boolean sync) {
-    return LsmModelTest.smallTree(dir).syncWrites(sync).build();
+  static Options options(Path dir, boolean sync, boolean separate) {
+    Options.Builder b = LsmModelTest.smallTree(dir).syncWrites(sync);
+    if (separate) {
+      LsmModelTest.separateValues(b, 64).valueLogMaxEntries(VALUE_LOG_MAX_ENTRIES);
+    }
+    return b.build();
+  }
+
+  /**
+   * The value transaction {@code id} sets key {@code j} to (j = 4 is {@code l<slot>}): the id,
+   * and with {@code separate} a '/' and 40 to 104 bytes of padding that depend on the id and j.
+   */
+  static String value(long id, int j, boolean separate) {
+    return separate ? id + "/" + ".".repeat(40 + (int) ((id * 7 + j * 13) % 65))
+        : Long.toString(id);
+  }
+
+  /** The transaction id a value holds. */
+  static long idOf(String value) {
+    int slash = value.indexOf('/');
+    return Long.parseLong(slash < 0 ? value : value.substring(0, slash));
   }
 
   /**
    * Runs the workload.
    *
-   * @param args directory, syncWrites, first transaction id
+   * @param args directory, syncWrites, first transaction id, separate values (default false)
    * @throws Exception on failure (the parent then sees no more acks)
    */
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     boolean sync = Boolean.parseBoolean(args[1]);
     AtomicLong next = new AtomicLong(Long.parseLong(args[2]));
+    boolean separate = args.length > 3 && Boolean.parseBoolean(args[3]);
     PrintStream out = System.out;
-    Db db = Db.open(options(dir, sync));
+    Db db = Db.open(options(dir, sync, separate));
     out.println("OPEN");
     out.flush();
     Runnable work = () -> {
       while (true) {
         long id = next.getAndIncrement();
         long slot = id % SLOTS;
-        byte[] v = b(Long.toString(id));
         boolean delete = isDelete(id);
         db.update(txn -> {
           for (int j = 0; j < 4; j++) {
             if (delete) {
               txn.delete(b("s" + slot + "/" + j));
             } else {
-              txn.set(b("s" + slot + "/" + j), v);
+              txn.set(b("s" + slot + "/" + j), b(value(id, j, separate)));
             }
           }
-          txn.set(b("l" + slot), v); // which transaction touched the slot last
+          // Which transaction touched the slot last.
+          txn.set(b("l" + slot), b(value(id, 4, separate)));
         });
         synchronized (out) {
           out.println("ACK " + id);

@@ -29,39 +29,57 @@ import org.junit.jupiter.api.io.TempDir;
  * checks after each kill that the database opens, every acknowledged transaction is present, no
  * transaction is half present and no acknowledged deletion is undone (the child's tiny memtables
  * and levels keep flushes and compactions running, so kills land in the middle of them). The kill point is chosen by a count of acknowledgements (an
- * event), not by time. Cycles: {@code -Dsett.crash.cycles} (40 by default, 500 with -Pstress).
+ * event), not by time. Cycles: {@code -Dsett.crash.cycles} (40 by default, 500 with -Pstress),
+ * per sync setting, split evenly between a child that keeps every value in the tree and one that
+ * separates values of 64 bytes and more into a rotating value log ({@link CrashChild}), so kills
+ * also land in value log appends and rotations.
  */
 class CrashLoopTest {
   @TempDir Path root;
 
   @Test
   void killedChild_losesNoAcknowledgedTransaction(TestInfo info) throws Exception {
-    run(info, false);
+    run(info, false, false);
   }
 
   @Test
   void killedChild_withSyncWrites_losesNoAcknowledgedTransaction(TestInfo info)
       throws Exception {
-    run(info, true);
+    run(info, true, false);
   }
 
-  private void run(TestInfo info, boolean sync) throws Exception {
+  @Test
+  void killedChild_withValueLog_losesNoAcknowledgedTransaction(TestInfo info) throws Exception {
+    run(info, false, true);
+  }
+
+  @Test
+  void killedChild_withValueLogAndSyncWrites_losesNoAcknowledgedTransaction(TestInfo info)
+      throws Exception {
+    run(info, true, true);
+  }
+
+  private void run(TestInfo info, boolean sync, boolean separate) throws Exception {
     long seed = TestSeeds.seed(info);
     Random r = new Random(seed);
-    int cycles = Integer.getInteger("sett.crash.cycles", 40);
+    // The cycles are split between the variants with and without a value log.
+    int all = Integer.getInteger("sett.crash.cycles", 40);
+    int cycles = separate ? all / 2 : all - all / 2;
     Path dir = null;
     long[] lastAcked = new long[CrashChild.SLOTS];
     long nextId = 0;
+    long acksInDir = 0;
     for (int cycle = 0; cycle < cycles; cycle++) {
       if (cycle % 50 == 0) { // start afresh now and then: fresh ids, fresh shapes
         dir = Files.createDirectories(root.resolve("db" + cycle));
+        acksInDir = 0;
         java.util.Arrays.fill(lastAcked, -1);
       }
       int killAfter = 1 + r.nextInt(1500);
       long startId = nextId;
       Process p = new ProcessBuilder(javaBin(), "-Xmx256m", "-cp",
           System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(),
-          Boolean.toString(sync), Long.toString(startId))
+          Boolean.toString(sync), Long.toString(startId), Boolean.toString(separate))
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start();
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -84,7 +102,7 @@ class CrashLoopTest {
           String line = lines.poll(60, TimeUnit.SECONDS);
           if (line == null || line.equals("EOF")) {
             fail("child stopped acknowledging (cycle " + cycle + ", seed "
-                + TestSeeds.format(seed) + ")");
+                + TestSeeds.format(seed) + (separate ? ", valueThreshold=64" : "") + ")");
           }
           if (line.startsWith("ACK ")) {
             long id = Long.parseLong(line.substring(4));
@@ -109,17 +127,28 @@ class CrashLoopTest {
         }
       }
 
-      long maxSeen = verify(dir, sync, lastAcked,
-          "cycle " + cycle + " seed " + TestSeeds.format(seed));
+      long maxSeen = verify(dir, sync, separate, lastAcked, "cycle " + cycle + " seed "
+          + TestSeeds.format(seed) + (separate ? " valueThreshold=64" : ""));
       nextId = Math.max(maxAck, maxSeen) + 1; // maxSeen covers ids that committed unacknowledged
+      acksInDir += acks;
+    }
+    if (separate && dir != null) {
+      long files = LsmModelTest.valueLogFiles(dir);
+      System.out.println("CrashLoopTest sync=" + sync + ": " + acksInDir + " acknowledgements, "
+          + files + " value log file(s) in the last directory");
+      if (acksInDir > 3 * CrashChild.VALUE_LOG_MAX_ENTRIES) {
+        // A transaction writes two separated values on average: the kills met rotations.
+        assertTrue(files >= 2, "the value log rotated: " + files + " file(s) after " + acksInDir
+            + " acknowledged transactions");
+      }
     }
   }
 
   /** Opens the database and checks every slot; returns the highest transaction id found. */
-  private static long verify(Path dir, boolean sync, long[] lastAcked,
+  private static long verify(Path dir, boolean sync, boolean separate, long[] lastAcked,
       String where) {
     long maxSeen = -1;
-    try (Db db = Db.open(CrashChild.options(dir, sync))) {
+    try (Db db = Db.open(CrashChild.options(dir, sync, separate))) {
       for (int slot = 0; slot < CrashChild.SLOTS; slot++) {
         int sl = slot;
         String[] vals = db.view(txn -> {
@@ -133,20 +162,24 @@ class CrashLoopTest {
           return v;
         });
         String what = where + ": slot " + slot + " " + java.util.Arrays.toString(vals);
+        long last = vals[4] == null ? -1 : CrashChild.idOf(vals[4]);
+        if (vals[4] != null) {
+          assertEquals(CrashChild.value(last, 4, separate), vals[4], what + " l" + slot);
+        }
         if (lastAcked[slot] >= 0) {
-          assertTrue(vals[4] != null && Long.parseLong(vals[4]) >= lastAcked[slot],
+          assertTrue(vals[4] != null && last >= lastAcked[slot],
               what + " lost acknowledged transaction " + lastAcked[slot]);
         }
         // The slot reflects exactly the last transaction that touched it: its four keys are
-        // deleted (a deleted key that is back was resurrected) or all hold its id (else the
+        // deleted (a deleted key that is back was resurrected) or all hold its values (else the
         // transaction is half present).
-        String want = vals[4] == null || CrashChild.isDelete(Long.parseLong(vals[4]))
-            ? null : vals[4];
         for (int j = 0; j < 4; j++) {
+          String want = vals[4] == null || CrashChild.isDelete(last)
+              ? null : CrashChild.value(last, j, separate);
           assertEquals(want, vals[j], what + " does not match its last transaction");
         }
         if (vals[4] != null) {
-          maxSeen = Math.max(maxSeen, Long.parseLong(vals[4]));
+          maxSeen = Math.max(maxSeen, last);
         }
       }
     }

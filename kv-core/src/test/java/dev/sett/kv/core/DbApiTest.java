@@ -312,6 +312,100 @@ class DbApiTest {
     }
   }
 
+  /**
+   * The API's main paths with every value in the value log ({@code valueThreshold} 0): item
+   * metadata and sizes (an empty value included), TTL, a snapshot across an overwrite, deletes,
+   * enough writes to rotate memtables (flushed to tables) and the value log, and a reopen.
+   */
+  @Test
+  void everyValueSeparated_itemsSnapshotsTtlRotationAndReopen() {
+    AtomicLong now = new AtomicLong(1_000_000);
+    InstantSource clock = () -> Instant.ofEpochSecond(now.get());
+    Options o = LsmModelTest.separateValues(Options.builder(dir), 0).valueLogMaxEntries(1000)
+        .memTableSize(64 << 10).numMemtables(64).numCompactors(0).clock(clock).build();
+    int n = 6000;
+    long version;
+    try (Db db = Db.open(o)) {
+      db.update(txn -> {
+        txn.setEntry(Entry.of(b("meta"), b("value")).withUserMeta((byte) 7));
+        txn.set(b("empty"), new byte[0]);
+        txn.setEntry(Entry.of(b("ttl"), b("short-lived")).withTtl(Duration.ofSeconds(10)));
+        txn.set(b("k"), b("old"));
+      });
+      try (Txn reader = db.newTransaction(false)) {
+        db.update(txn -> txn.set(b("k"), b("new")));
+        assertEquals("old", s(reader.get(b("k")).value()));
+      }
+      for (int i = 0; i < n; i += 10) {
+        int from = i;
+        db.update(txn -> {
+          for (int j = from; j < from + 10; j++) {
+            txn.set(b(String.format("key%05d", j)), separatedValue(j));
+          }
+        });
+      }
+      db.update(txn -> txn.delete(b("key00005")));
+      checkSeparated(db, n, true);
+      version = db.view(Txn::readTs);
+    }
+    assertTrue(LsmModelTest.valueLogFiles(dir) >= 2,
+        "the value log rotated: " + LsmModelTest.valueLogFiles(dir) + " file(s)");
+    now.set(1_000_010);
+    try (Db db = Db.open(o)) {
+      assertTrue(db.stats().levels().stream().mapToInt(dev.sett.kv.LevelStats::tables).sum() > 0,
+          "memtables were flushed to tables: " + db.stats().levels());
+      checkSeparated(db, n, false);
+      db.update(txn -> txn.set(b("after"), b("reopen")));
+      assertTrue(db.view(txn -> txn.get(b("after")).version()) > version);
+      assertEquals("reopen", get(db, "after"));
+    }
+  }
+
+  private static byte[] separatedValue(int i) {
+    byte[] v = new byte[100];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = (byte) (i * 31 + j);
+    }
+    return v;
+  }
+
+  /**
+   * Reads everything inside one read-only transaction (an item's value is read before it ends);
+   * {@code ttlAlive} says whether the clock is still before the TTL entry's expiry.
+   */
+  private static void checkSeparated(Db db, int n, boolean ttlAlive) {
+    db.view(txn -> {
+      Item meta = txn.get(b("meta"));
+      assertEquals(7, meta.userMeta());
+      assertEquals(5, meta.valueSize());
+      byte[] v = meta.value();
+      v[0] = 'X';
+      assertEquals("value", s(meta.value()), "value() must return a copy");
+      Item empty = txn.get(b("empty"));
+      assertNotNull(empty);
+      assertEquals(0, empty.valueSize());
+      assertArrayEquals(new byte[0], empty.value());
+      Item ttl = txn.get(b("ttl"));
+      if (ttlAlive) {
+        assertNotNull(ttl);
+        assertEquals(1_000_010, ttl.expiresAt());
+        assertEquals("short-lived", s(ttl.value()));
+      } else {
+        assertNull(ttl, "expired by the clock");
+      }
+      assertEquals("new", s(txn.get(b("k")).value()));
+      assertNull(txn.get(b("key00005")));
+      for (int i = 0; i < n; i++) {
+        if (i != 5) {
+          Item item = txn.get(b(String.format("key%05d", i)));
+          assertEquals(100, item.valueSize(), "key " + i);
+          assertArrayEquals(separatedValue(i), item.value(), "key " + i);
+        }
+      }
+      return null;
+    });
+  }
+
   @Test
   void sync_andSyncWrites_work() {
     try (Db db = Db.open(Options.builder(dir).syncWrites(true).build())) {

@@ -12,16 +12,20 @@ import dev.sett.kv.Item;
 import dev.sett.kv.KvIterator;
 import dev.sett.kv.Options;
 import dev.sett.kv.Txn;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Iteration over a snapshot: order, versions, tombstones, prefixes, seeks, reverse, a transaction's
  * own writes. The data set is Badger's iteration edge case: c@1; a@2, c@2; b@3; b@4 deleted, c@4
- * deleted.
+ * deleted. It is run once more on disk with every value in the value log ({@code valueThreshold}
+ * 0), before and after a reopen.
  */
 class IteratorTest {
+  @TempDir Path dir;
 
   private static List<String> collect(Txn txn, IteratorOptions o, byte[] seek) {
     List<String> out = new ArrayList<>();
@@ -41,7 +45,10 @@ class IteratorTest {
   }
 
   private static Db badgerEdgeCase() {
-    Db db = Db.open(Options.inMemory().build());
+    return badgerEdgeCase(Db.open(Options.inMemory().build()));
+  }
+
+  private static Db badgerEdgeCase(Db db) {
     db.update(t -> t.set(b("c"), b("c1")));
     db.update(t -> {
       t.set(b("a"), b("a2"));
@@ -58,25 +65,40 @@ class IteratorTest {
   @Test
   void forwardAndReverse_atEveryReadTimestamp() {
     try (Db db = badgerEdgeCase()) {
-      IteratorOptions fwd = IteratorOptions.DEFAULT;
-      IteratorOptions rev = IteratorOptions.builder().reverse(true).build();
-      try (Txn txn = db.newTransaction(false)) {
-        assertEquals(4, txn.readTs());
-        assertEquals(List.of("a@2=a2"), collect(txn, fwd, null));
-        assertEquals(List.of("a@2=a2"), collect(txn, rev, null));
-      }
-      // Older snapshots through allVersions filtering by hand: every version at or below 4.
-      try (Txn txn = db.newTransaction(false)) {
-        IteratorOptions all = IteratorOptions.builder().allVersions(true).build();
-        assertEquals(List.of("a@2=a2", "b@4x=", "b@3=b3", "c@4x=", "c@2=c2", "c@1=c1"),
-            collect(txn, all, null));
-        IteratorOptions allRev = all.toBuilder().reverse(true).build();
-        assertEquals(List.of("c@1=c1", "c@2=c2", "c@4x=", "b@3=b3", "b@4x=", "a@2=a2"),
-            collect(txn, allRev, null));
-        assertEquals(List.of("b@4x=", "b@3=b3", "c@4x="),
-            collect(txn, IteratorOptions.builder().sinceTs(2).allVersions(true).build(), null));
-        assertEquals(List.of(), collect(txn, IteratorOptions.builder().sinceTs(2).build(), null));
-      }
+      checkBadgerEdgeCase(db);
+    }
+  }
+
+  @Test
+  void forwardAndReverse_atEveryReadTimestamp_withEveryValueSeparated_andAfterReopen() {
+    Options o = LsmModelTest.separateValues(Options.builder(dir), 0).build();
+    try (Db db = badgerEdgeCase(Db.open(o))) {
+      checkBadgerEdgeCase(db);
+    }
+    try (Db db = Db.open(o)) { // the values come back through the WAL's (or a table's) pointers
+      checkBadgerEdgeCase(db);
+    }
+  }
+
+  private static void checkBadgerEdgeCase(Db db) {
+    IteratorOptions fwd = IteratorOptions.DEFAULT;
+    IteratorOptions rev = IteratorOptions.builder().reverse(true).build();
+    try (Txn txn = db.newTransaction(false)) {
+      assertEquals(4, txn.readTs());
+      assertEquals(List.of("a@2=a2"), collect(txn, fwd, null));
+      assertEquals(List.of("a@2=a2"), collect(txn, rev, null));
+    }
+    // Older snapshots through allVersions filtering by hand: every version at or below 4.
+    try (Txn txn = db.newTransaction(false)) {
+      IteratorOptions all = IteratorOptions.builder().allVersions(true).build();
+      assertEquals(List.of("a@2=a2", "b@4x=", "b@3=b3", "c@4x=", "c@2=c2", "c@1=c1"),
+          collect(txn, all, null));
+      IteratorOptions allRev = all.toBuilder().reverse(true).build();
+      assertEquals(List.of("c@1=c1", "c@2=c2", "c@4x=", "b@3=b3", "b@4x=", "a@2=a2"),
+          collect(txn, allRev, null));
+      assertEquals(List.of("b@4x=", "b@3=b3", "c@4x="),
+          collect(txn, IteratorOptions.builder().sinceTs(2).allVersions(true).build(), null));
+      assertEquals(List.of(), collect(txn, IteratorOptions.builder().sinceTs(2).build(), null));
     }
   }
 

@@ -14,6 +14,9 @@ import dev.sett.kv.Options;
 import dev.sett.kv.Txn;
 import dev.sett.kv.internal.Keys;
 import dev.sett.kv.testkit.TestSeeds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The LSM tree against a {@link TreeMap} model: a long random sequence of set, delete, get,
@@ -32,6 +38,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * compaction strategy. Read-only transactions opened at random steps are kept open across later
  * writes and compactions and checked against a copy of the model taken when they began: a
  * compaction must never drop a version an open snapshot still needs.
+ *
+ * <p>Key-value separation: the default {@code valueThreshold} keeps every value in the tree; runs
+ * with {@code valueThreshold} 0 (every value, even an empty one, in the value log) and 64 (values
+ * on both sides of the threshold, many within a few bytes of it) use 1 MiB value log files (the
+ * smallest allowed), so the value log rotates during the run; one of them also rotates by entry
+ * count. Separated values then pass through memtables, flushes, compactions, snapshots and
+ * reopens as pointers. Those runs pad every key to about 310 bytes: with only 16-byte pointers in
+ * the tree, short keys would fill a couple of memtables in the whole run, and flushes and
+ * compactions must run as often as without separation.
  */
 class LsmModelTest {
   @org.junit.jupiter.api.io.TempDir Path dir;
@@ -50,30 +65,83 @@ class LsmModelTest {
         .blockCacheSize(64 << 10).indexCacheSize(32 << 10).maxOpenFiles(16);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"leveled", "tiered"})
-  void randomOperations_agreeWithATreeMap(String strategy, TestInfo info) {
+  /**
+   * Separates values of at least {@code threshold} bytes into a value log of 1 MiB files (the
+   * smallest {@link Options#valueLogFileSize()}), so that tests writing a few MiB rotate it.
+   */
+  static Options.Builder separateValues(Options.Builder b, long threshold) {
+    return b.valueThreshold(threshold).valueLogFileSize(Options.MIN_VALUE_LOG_FILE_SIZE);
+  }
+
+  /** The value log files in {@code dir} ({@code NNNNNN.vlog}). */
+  static long valueLogFiles(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".vlog")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Value sizes: uniform in [0, 680) seven times in eight, else within 4 bytes of 64 (the
+   * threshold of two runs), so values just below, at and just above it are frequent; about 300
+   * bytes on average, as uniform in [0, 600) before.
+   */
+  private static int valueSize(Random r) {
+    return r.nextInt(8) == 0 ? 60 + r.nextInt(9) : r.nextInt(680);
+  }
+
+  /**
+   * Runs the model under a compaction strategy and a value threshold ({@code default}, or bytes);
+   * {@code maxEntries} > 0 also rotates the value log every that many records; {@code keyPadding}
+   * > 0 appends '/' and that many bytes to every key (prefixes and order are unchanged). Not the
+   * full cross product: separation is independent of the strategy except through compaction,
+   * which one tiered run covers.
+   */
+  @ParameterizedTest(name = "{0}, valueThreshold={1}, valueLogMaxEntries={2}, keyPadding={3}")
+  @CsvSource({"leveled, default, 0, 0", "tiered, default, 0, 0", "leveled, 0, 0, 300",
+      "leveled, 64, 0, 300", "tiered, 64, 1000, 300"})
+  void randomOperations_agreeWithATreeMap(String strategy, String threshold, int maxEntries,
+      int keyPadding, TestInfo info) {
+    Function<Random, byte[]> keys = keyPadding == 0 ? LsmModelTest::key
+        : rr -> (new String(key(rr)) + "/" + "x".repeat(keyPadding)).getBytes();
     long seed = TestSeeds.seed(info);
     Random r = new Random(seed);
-    Options o = smallTree(dir).compactionStrategy(strategy).build();
+    Options.Builder b = smallTree(dir).compactionStrategy(strategy);
+    boolean separating = !threshold.equals("default");
+    long limit = separating ? Long.parseLong(threshold) : Long.MAX_VALUE;
+    if (separating) {
+      separateValues(b, limit);
+    }
+    if (maxEntries > 0) {
+      b.valueLogMaxEntries(maxEntries);
+    }
+    Options o = b.build();
     TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
     List<Snapshot> snapshots = new ArrayList<>();
     Db db = Db.open(o);
     long flushes = 0;
     long compactions = 0;
+    long[] separatedBytes = {0};
+    ToIntFunction<Random> sizes = rr -> {
+      int n = valueSize(rr);
+      separatedBytes[0] += n >= limit ? n : 0;
+      return n;
+    };
     try {
       int steps = Integer.getInteger("sett.model.steps", 5000); // 50,000 with -Pstress
       for (int step = 0; step < steps; step++) {
         int op = r.nextInt(1000);
-        String at = strategy + " seed " + TestSeeds.format(seed) + " step " + step;
+        String at = strategy + " valueThreshold=" + threshold + " seed "
+            + TestSeeds.format(seed) + " step " + step;
         if (op < 450 || (op >= 945 && op < 997)) {
-          writeRandomTransaction(db, model, r, LsmModelTest::key, 600);
+          writeRandomTransaction(db, model, r, keys, sizes);
         } else if (op < 600) {
-          byte[] k = key(r);
+          byte[] k = keys.apply(r);
           db.update(t -> t.delete(k));
           model.remove(k);
         } else if (op < 780) {
-          byte[] k = key(r);
+          byte[] k = keys.apply(r);
           byte[] got = db.view(t -> value(t, k));
           assertEqualValue(model.get(k), got, at + " get " + new String(k));
         } else if (op < 880) {
@@ -93,7 +161,7 @@ class LsmModelTest {
             Snapshot s = snapshots.remove(r.nextInt(snapshots.size()));
             try (Txn t = s.txn()) {
               for (int i = 0; i < 20; i++) {
-                byte[] k = key(r);
+                byte[] k = keys.apply(r);
                 assertEqualValue(s.model().get(k), value(t, k), at + " snapshot get");
               }
               assertEquals(expected(s.model(), new byte[0], false), scan(t, new byte[0], false),
@@ -127,8 +195,20 @@ class LsmModelTest {
     }
     assertTrue(flushes > 20, "flushes ran: " + flushes);
     assertTrue(compactions > 5, "compactions ran: " + compactions);
+    long vlogFiles = valueLogFiles(dir);
+    System.out.println("LsmModelTest " + strategy + " valueThreshold=" + threshold + ": "
+        + flushes + " flushes, " + compactions + " compactions, " + separatedBytes[0]
+        + " value bytes at or above the threshold, " + vlogFiles + " value log file(s)");
+    if (separatedBytes[0] > Options.MIN_VALUE_LOG_FILE_SIZE * 3 / 2) {
+      // More than a 1 MiB file holds went to the value log.
+      assertTrue(vlogFiles >= 2, "the value log rotated: " + vlogFiles + " file(s)");
+    }
     try (Db again = Db.open(o); Txn t = again.newTransaction(false)) {
       assertEquals(expected(model, new byte[0], false), scan(t, new byte[0], false));
+      for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
+        assertArrayEquals(e.getValue(), value(t, e.getKey()), "after reopen, key "
+            + new String(e.getKey()) + " seed " + TestSeeds.format(seed));
+      }
     }
   }
 
@@ -137,13 +217,19 @@ class LsmModelTest {
    * maxValue - 1} bytes, and applies it to the model.
    */
   static void writeRandomTransaction(Db db, TreeMap<byte[], byte[]> model, Random r,
-      java.util.function.Function<Random, byte[]> key, int maxValue) {
+      Function<Random, byte[]> key, int maxValue) {
+    writeRandomTransaction(db, model, r, key, rr -> rr.nextInt(maxValue));
+  }
+
+  /** As above, with value sizes drawn by {@code valueSize}. */
+  static void writeRandomTransaction(Db db, TreeMap<byte[], byte[]> model, Random r,
+      Function<Random, byte[]> key, ToIntFunction<Random> valueSize) {
     int n = 1 + r.nextInt(5);
     List<byte[]> ks = new ArrayList<>();
     List<byte[]> vs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ks.add(key.apply(r));
-      byte[] v = new byte[r.nextInt(maxValue)];
+      byte[] v = new byte[valueSize.applyAsInt(r)];
       r.nextBytes(v);
       vs.add(v);
     }

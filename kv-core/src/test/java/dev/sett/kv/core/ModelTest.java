@@ -16,12 +16,13 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A long random sequence of set, delete, get, iterate (both directions, with prefixes) and
  * reopen, with small memtables so that they rotate constantly, checked against a {@link TreeMap}
- * model at every step.
+ * model at every step; once more with {@code valueThreshold} 0, so every value (empty ones too)
+ * lives in the value log and the tree holds pointers.
  */
 class ModelTest {
   @org.junit.jupiter.api.io.TempDir Path dir;
@@ -32,19 +33,24 @@ class ModelTest {
     return String.format("k%02d/%d", n % 40, n).getBytes();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"skiplist", "concurrent-skiplist"})
-  void randomOperations_agreeWithATreeMap(String memTable, TestInfo info) {
+  @ParameterizedTest(name = "{0}, valueThreshold={1}")
+  @CsvSource({"skiplist, default", "concurrent-skiplist, default", "skiplist, 0"})
+  void randomOperations_agreeWithATreeMap(String memTable, String threshold, TestInfo info) {
     long seed = TestSeeds.seed(info);
     Random r = new Random(seed);
-    Options o = Options.builder(dir).memTable(memTable).memTableSize(64 << 10)
-        .numMemtables(64).build();
+    Options.Builder b = Options.builder(dir).memTable(memTable).memTableSize(64 << 10)
+        .numMemtables(64);
+    if (!threshold.equals("default")) {
+      LsmModelTest.separateValues(b, Long.parseLong(threshold));
+    }
+    Options o = b.build();
     TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
     Db db = Db.open(o);
     try {
       for (int step = 0; step < 4000; step++) {
         int op = r.nextInt(100);
-        String at = "seed " + TestSeeds.format(seed) + " step " + step;
+        String at = memTable + " valueThreshold=" + threshold + " seed "
+            + TestSeeds.format(seed) + " step " + step;
         if (op < 45) {
           LsmModelTest.writeRandomTransaction(db, model, r, ModelTest::key, 200);
         } else if (op < 60) {

@@ -26,30 +26,56 @@ import org.junit.jupiter.api.TestInfo;
  * transaction is lost; without it the survivors are a prefix of the commits. The database always
  * opens and no transaction is half present. Seeds: {@code -Dsett.powerloss.seeds} (50 by
  * default).
+ *
+ * <p>The {@code withValueLog} variants separate values of 64 bytes and more into a value log that
+ * rotates every {@value #VALUE_LOG_MAX_ENTRIES} records; each transaction's values straddle the
+ * threshold, so most transactions are part in the tree, part in the value log, and the power goes
+ * during value log appends, syncs and rotations.
  */
 class PowerLossTest {
 
   @Test
   void syncWrites_nothingAcknowledgedIsLost(TestInfo info) throws Exception {
-    long base = TestSeeds.seed(info);
-    int seeds = Integer.getInteger("sett.powerloss.seeds", 50);
-    int withTables = 0;
-    for (int i = 0; i < seeds; i++) {
-      withTables += cycle(base + i, true, 2) ? 1 : 0;
-    }
-    assertTrue(withTables >= seeds / 4, "crashes among tables: " + withTables + " of " + seeds);
+    run(info, true, 2, false);
   }
 
   @Test
   void withoutSyncWrites_aPrefixOfTheCommitsSurvives(TestInfo info) throws Exception {
+    run(info, false, 1, false);
+  }
+
+  @Test
+  void syncWrites_withValueLog_nothingAcknowledgedIsLost(TestInfo info) throws Exception {
+    run(info, true, 2, true);
+  }
+
+  @Test
+  void withoutSyncWrites_withValueLog_aPrefixOfTheCommitsSurvives(TestInfo info)
+      throws Exception {
+    run(info, false, 1, true);
+  }
+
+  private void run(TestInfo info, boolean sync, int writers, boolean separate) throws Exception {
     long base = TestSeeds.seed(info);
     int seeds = Integer.getInteger("sett.powerloss.seeds", 50);
     int withTables = 0;
+    int withRotations = 0;
     for (int i = 0; i < seeds; i++) {
-      withTables += cycle(base + i, false, 1) ? 1 : 0;
+      Crash c = cycle(base + i, sync, writers, separate);
+      withTables += c.hadTables() ? 1 : 0;
+      withRotations += c.valueLogFiles() >= 2 ? 1 : 0;
     }
+    System.out.println("PowerLossTest sync=" + sync + " separate=" + separate + ": " + withTables
+        + " crashes among tables, " + withRotations + " after value log rotations, of " + seeds);
     assertTrue(withTables >= seeds / 4, "crashes among tables: " + withTables + " of " + seeds);
+    if (separate) {
+      assertTrue(withRotations >= seeds / 4,
+          "crashes after value log rotations: " + withRotations + " of " + seeds);
+    }
   }
+
+  /** What the database held when the power went. */
+  private record Crash(boolean hadTables, int valueLogFiles) {}
 
   private static String sizes(FaultyStorage storage) throws java.io.IOException {
     StringBuilder sb = new StringBuilder();
@@ -59,24 +85,45 @@ class PowerLossTest {
     return sb.toString();
   }
 
-  private static Options options(FaultyStorage storage, boolean sync) {
+  /** The value log's rotation by record count in the {@code withValueLog} variants. */
+  static final int VALUE_LOG_MAX_ENTRIES = 200;
+
+  private static Options options(FaultyStorage storage, boolean sync, boolean separate) {
     // Tiny memtables and levels: the crash lands among flushes and compactions.
-    return LsmModelTest.smallTree(java.nio.file.Path.of("unused")).storage(storage)
-        .syncWrites(sync).build();
+    Options.Builder b = LsmModelTest.smallTree(java.nio.file.Path.of("unused")).storage(storage)
+        .syncWrites(sync);
+    if (separate) {
+      LsmModelTest.separateValues(b, 64).valueLogMaxEntries(VALUE_LOG_MAX_ENTRIES);
+    }
+    return b.build();
   }
 
   /** Makes values big enough that the crash finds flushes and compactions under way. */
   private static final String PADDING = "p".repeat(60);
 
-  /** One crash and check; returns whether the database held table files when it crashed. */
-  private boolean cycle(long seed, boolean sync, int writers) throws Exception {
-    String where = "seed " + TestSeeds.format(seed) + " sync=" + sync;
+  /**
+   * The value of key {@code j} of transaction {@code id}: with {@code separate}, 44 to 96 bytes
+   * that vary with the id and the key, so a transaction usually has values on both sides of 64.
+   */
+  private static String value(long id, int j, boolean separate) {
+    return separate ? id + "/" + j + "/" + "p".repeat(40 + (int) ((id * 7 + j * 17) % 50))
+        : id + "/" + PADDING;
+  }
+
+  private static int valueLogFiles(FaultyStorage storage) throws java.io.IOException {
+    return (int) storage.list().stream().filter(n -> n.endsWith(".vlog")).count();
+  }
+
+  /** One crash and check. */
+  private Crash cycle(long seed, boolean sync, int writers, boolean separate) throws Exception {
+    String where = "seed " + TestSeeds.format(seed) + " sync=" + sync
+        + (separate ? " valueThreshold=64" : "");
     Random r = new Random(seed);
     FaultyStorage storage = new FaultyStorage(new MemoryStorage(), seed);
     ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
     int crashAfter = 1 + r.nextInt(1200); // up to ~6 memtables of 64 KiB: flushes, compactions
     CountDownLatch enough = new CountDownLatch(crashAfter);
-    Db db = Db.open(options(storage, sync));
+    Db db = Db.open(options(storage, sync, separate));
     List<Thread> threads = new ArrayList<>();
     long[] nextId = {0};
     java.util.concurrent.atomic.AtomicReference<Throwable> unexpected =
@@ -89,10 +136,9 @@ class PowerLossTest {
             id = nextId[0]++;
           }
           try {
-            byte[] v = b(id + "/" + PADDING);
             db.update(txn -> {
               for (int j = 0; j < 3; j++) {
-                txn.set(b("t" + id + "/" + j), v);
+                txn.set(b("t" + id + "/" + j), b(value(id, j, separate)));
               }
             });
           } catch (KvException | IllegalStateException e) {
@@ -116,6 +162,7 @@ class PowerLossTest {
       throw new AssertionError(where + ": a writer failed before the crash", unexpected.get());
     }
     boolean hadTables = storage.list().stream().anyMatch(n -> n.endsWith(".sst"));
+    int valueLogFiles = valueLogFiles(storage);
     FaultyStorage.CrashReport report = storage.crash(seed);
     try {
       db.close(); // also wakes a writer waiting for memtable space
@@ -129,7 +176,7 @@ class PowerLossTest {
     synchronized (nextId) {
       issued = nextId[0];
     }
-    try (Db again = Db.open(options(storage, sync))) {
+    try (Db again = Db.open(options(storage, sync, separate))) {
       List<Long> present = new ArrayList<>();
       for (long id = 0; id < issued; id++) {
         long tid = id;
@@ -138,7 +185,8 @@ class PowerLossTest {
           for (int j = 0; j < 3; j++) {
             Item it = txn.get(b("t" + tid + "/" + j));
             if (it != null) {
-              assertEquals(tid + "/" + PADDING, s(it.value()));
+              assertEquals(value(tid, j, separate), s(it.value()), where + ": key t" + tid
+                  + "/" + j);
               c++;
             }
           }
@@ -165,6 +213,6 @@ class PowerLossTest {
       // The reopened database takes writes again.
       again.update(txn -> txn.set(b("after"), b("crash")));
     }
-    return hadTables;
+    return new Crash(hadTables, valueLogFiles);
   }
 }
