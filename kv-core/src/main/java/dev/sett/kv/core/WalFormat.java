@@ -2,6 +2,7 @@ package dev.sett.kv.core;
 
 import dev.sett.kv.Options;
 import dev.sett.kv.internal.BigEndian;
+import dev.sett.kv.internal.EntryBody;
 import dev.sett.kv.internal.VarInts;
 import dev.sett.kv.spi.EntryMeta;
 import java.util.zip.CRC32C;
@@ -53,22 +54,7 @@ final class WalFormat {
   static int encode(byte[] buf, int pos, CRC32C crc, byte meta, byte userMeta, long expiresAt,
       long version, byte[] key, byte[] value) {
     int start = pos;
-    buf[pos++] = meta;
-    buf[pos++] = userMeta;
-    int klen = key == null ? 0 : key.length;
-    int vlen = value == null ? 0 : value.length;
-    pos = VarInts.put(buf, pos, klen);
-    pos = VarInts.put(buf, pos, vlen);
-    pos = VarInts.put(buf, pos, expiresAt);
-    pos = BigEndian.putLong(buf, pos, version);
-    if (klen > 0) {
-      System.arraycopy(key, 0, buf, pos, klen);
-      pos += klen;
-    }
-    if (vlen > 0) {
-      System.arraycopy(value, 0, buf, pos, vlen);
-      pos += vlen;
-    }
+    pos = EntryBody.put(buf, pos, meta, userMeta, expiresAt, version, key, value);
     crc.reset();
     crc.update(buf, start, pos - start);
     return BigEndian.putInt(buf, pos, (int) crc.getValue());

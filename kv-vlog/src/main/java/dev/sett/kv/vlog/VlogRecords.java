@@ -2,6 +2,7 @@ package dev.sett.kv.vlog;
 
 import dev.sett.kv.Options;
 import dev.sett.kv.internal.BigEndian;
+import dev.sett.kv.internal.EntryBody;
 import dev.sett.kv.internal.VarInts;
 import java.util.zip.CRC32C;
 
@@ -58,22 +59,7 @@ final class VlogRecords {
     int start = pos;
     pos += 4;
     buf[pos++] = kind;
-    buf[pos++] = meta;
-    buf[pos++] = userMeta;
-    int klen = key == null ? 0 : key.length;
-    int vlen = value == null ? 0 : value.length;
-    pos = VarInts.put(buf, pos, klen);
-    pos = VarInts.put(buf, pos, vlen);
-    pos = VarInts.put(buf, pos, expiresAt);
-    pos = BigEndian.putLong(buf, pos, version);
-    if (klen > 0) {
-      System.arraycopy(key, 0, buf, pos, klen);
-      pos += klen;
-    }
-    if (vlen > 0) {
-      System.arraycopy(value, 0, buf, pos, vlen);
-      pos += vlen;
-    }
+    pos = EntryBody.put(buf, pos, meta, userMeta, expiresAt, version, key, value);
     crc.reset();
     crc.update(buf, start + 4, pos - start - 4);
     BigEndian.putInt(buf, start, (int) crc.getValue());
