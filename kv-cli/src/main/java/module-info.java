@@ -13,6 +13,20 @@ module dev.sett.kv.cli {
   requires HdrHistogram; // automatic module, named after its jar (it declares no name)
   requires java.management; // MemoryMXBean, for the peak heap that bench reports
   requires java.logging; // to turn the engine's System.Logger output into one-line messages
+  // The plots of bench --sweep: JFreeChart (an automatic module, named in its manifest) draws on
+  // JFreeSVG's Graphics2D, which writes SVG; java.desktop holds Graphics2D and the colours.
+  requires org.jfree.jfreechart;
+  requires org.jfree.svg;
+  requires java.desktop;
+
+  // To check provider names given on the command line (--option, --sweep) against those
+  // registered, before a run rather than when the database opens (OptionSetters).
+  uses dev.sett.kv.spi.MemTableFactory;
+  uses dev.sett.kv.spi.TableFormat;
+  uses dev.sett.kv.spi.BlockCacheFactory;
+  uses dev.sett.kv.spi.ValueLogFormat;
+  uses dev.sett.kv.spi.ValueSeparationPolicy;
+  uses dev.sett.kv.spi.CompactionStrategyProvider;
 
   opens dev.sett.kv.cli to
       info.picocli;

@@ -6,10 +6,15 @@ import dev.sett.kv.Options;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.ValuePointer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +46,11 @@ import picocli.CommandLine.Spec;
  * own commits into its own histogram ({@link PhaseRecorder.Lane}); they are merged at the end, so
  * the percentiles and the maximum are over every commit of every thread. The read phase stays on
  * one thread.
+ *
+ * <p>With {@code --sweep NAME=V1,V2,...} the same run is made once per value of one database
+ * option, each in a fresh JVM, and collected into a CSV file and plots ({@link BenchSweep}). A
+ * point is an ordinary {@code bench} run given the value with {@code --option} and told with the
+ * hidden {@code --result-file} where to write its figures as one line ({@link PointResult}).
  */
 @Command(
     name = "bench",
@@ -50,7 +60,24 @@ import picocli.CommandLine.Spec;
     description = "Loads random keys into a fresh database, reads them all back in random order"
         + " verifying each value, and prints ops/s, MB/s and latency percentiles per phase."
         + " The directory's previous contents are deleted first. Progress goes to stderr, the"
-        + " summary to stdout.")
+        + " summary to stdout.",
+    footer = {
+      "",
+      "Sweeps: --sweep NAME=V1,V2,... --out DIR runs the bench once per value, each in a fresh JVM"
+          + " (same java, JVM options and module path) and a fresh directory, with the same seed."
+          + " DIR/results.csv has a row per point: sweep_name, sweep_value, sweep_value_numeric,"
+          + " load_ops_per_s, load_mb_per_s, read_ops_per_s, read_mb_per_s, put_p50_us,"
+          + " put_p99_us, put_p999_us, get_p50_us, get_p99_us, get_p999_us (per timed call),"
+          + " write_amp (disk bytes written: WAL, tables, value log / key and value bytes),"
+          + " space_amp (disk bytes after close / key and value bytes), lsm_write_amp (the tree's"
+          + " own), user_bytes, disk_bytes_written, disk_bytes, value_log_bytes, peak_heap_bytes,"
+          + " peak_rss_bytes, point_seconds; MB = 10^6 bytes. DIR/index.html shows the plots"
+          + " (throughput.svg, write-amplification.svg, space-amplification.svg,"
+          + " read-latency.svg).",
+      "",
+      "Example: sett bench --keys 1m --value-size uniform:128..64k --sweep"
+          + " valueThreshold=64,1k,4k,16k,64k,1m --out sweep-vt --settle-seconds 0"
+    })
 final class BenchCommand implements Callable<Integer> {
   private static final long MAX_KEYS = 1_000_000_000L;
   private static final int MAX_THREADS = 1024;
@@ -74,10 +101,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--value-size",
-      paramLabel = "BYTES",
-      converter = ByteSizeConverter.class,
-      description = "Bytes per value, e.g. 128, 1k (default: 128).")
-  private long valueSize = 128;
+      paramLabel = "SIZE",
+      converter = ValueSizes.Converter.class,
+      description = "Bytes per value, e.g. 128 or 16k, or sizes drawn per key from the seed,"
+          + " uniform:MIN..MAX, e.g. uniform:128..64k (default: 128).")
+  private ValueSizes valueSizes = ValueSizes.fixed(128);
 
   @Option(
       names = "--batch",
@@ -141,16 +169,57 @@ final class BenchCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "SEED",
       converter = SeedConverter.class,
-      description = "Seed of keys, values and read order, e.g. 0x5eed (default: random, printed).")
+      description = "Seed of keys, values, value sizes and read order, e.g. 0x5eed (default:"
+          + " random, printed; a sweep uses one for every point).")
   private Long seed;
+
+  @Option(
+      names = "--option",
+      paramLabel = "NAME=VALUE",
+      converter = OptionSetting.Converter.class,
+      completionCandidates = OptionSetters.Names.class,
+      description = "Set any database option with a simple type by its Options name, e.g."
+          + " baseTableSize=4m or numCompactors=2 (repeatable). NAME is one of:"
+          + " ${COMPLETION-CANDIDATES}; compaction is short for compactionStrategy. Sizes take"
+          + " k/m/g, durations ms/s/m/h.")
+  private List<OptionSetting> extraOptions = new ArrayList<>();
+
+  @Option(
+      names = "--sweep",
+      paramLabel = "NAME=V1,V2,...",
+      converter = SweepSpec.Converter.class,
+      description = "Run the bench once per value of one database option, each in a fresh JVM"
+          + " and directory, e.g. valueThreshold=64,1k,4k,16k,64k,1m or"
+          + " compaction=leveled,tiered or memTable=skiplist,concurrent-skiplist; NAME is any"
+          + " name --option takes. Needs --out.")
+  private SweepSpec sweep;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where a sweep writes results.csv, the SVG plots, index.html and each"
+          + " point's output (new, empty, or an earlier sweep's).")
+  private Path out;
+
+  /** Set by a sweep's parent on each point: where to write the point's figures. */
+  @Option(names = "--result-file", hidden = true)
+  private Path resultFile;
 
   @Override
   public Integer call() throws IOException {
-    Options options = options();
+    List<OptionSetting> settings = settings();
+    Options options = options(settings);
     checkWorkload(options);
     // Unseeded on purpose: runs differ unless asked not to, and the seed is printed to pin one.
+    // A sweep draws one seed for all its points: they must differ only in the swept option.
     long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
-    BenchWorkload workload = new BenchWorkload(runSeed, keys, (int) valueSize);
+    if (sweep != null) {
+      return sweep(settings, runSeed);
+    }
+    if (out != null) {
+      throw usage("--out is only used with --sweep");
+    }
+    BenchWorkload workload = new BenchWorkload(runSeed, keys, valueSizes);
 
     int deleted = BenchDirectory.prepare(dir);
     BenchReport report = new BenchReport(root.out());
@@ -181,14 +250,77 @@ final class BenchCommand implements Callable<Integer> {
     t0 = System.nanoTime();
     db.close();
     long closeNanos = System.nanoTime() - t0;
+    DiskFootprint disk = DiskFootprint.measure(lsm.stats(), dir, workload.userBytes());
 
     printResults(report, phases, openNanos, closeNanos, check, memory);
     lsm.print(report);
+    disk.print(report);
     if (!check.passed()) {
       throw new CliFailure("read-back verification failed: " + check.failures()
           + " (seed " + SeedConverter.format(runSeed) + ")");
     }
+    if (resultFile != null) {
+      PointResult result = PointResult.of(phases.get(0), phases.get(1), disk,
+          lsm.stats().writeAmplification(), memory.peakHeapUsed(), PeakMemory.peakRss());
+      Files.writeString(resultFile, result.toLine() + "\n", StandardCharsets.UTF_8);
+    }
     return 0;
+  }
+
+  /**
+   * Checks every point of the sweep as this run's own options were checked, so that a value out
+   * of range or a batch that does not fit fails before the first point runs; then runs them.
+   */
+  private int sweep(List<OptionSetting> settings, long runSeed) throws IOException {
+    if (out == null) {
+      throw usage("--sweep needs --out DIR, the directory for results.csv and the plots");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--dir")) {
+      throw usage("--dir is not used with --sweep: each point has its own database under --out");
+    }
+    if (resultFile != null) {
+      throw usage("--result-file is not used with --sweep");
+    }
+    for (OptionSetting point : sweep.points()) {
+      List<OptionSetting> all = new ArrayList<>(settings);
+      all.add(point);
+      try {
+        checkWorkload(options(all));
+      } catch (ParameterException e) {
+        throw usage("--sweep " + point + ": " + e.getMessage());
+      }
+    }
+    String seedText = SeedConverter.format(runSeed);
+    CommandArgs args = CommandArgs.of(spec);
+    List<String> child = new ArrayList<>(args.before());
+    child.add(spec.name());
+    child.addAll(args.ownWithout(Set.of("--sweep", "--out", "--dir", "--seed", "--result-file")));
+    child.addAll(List.of("--seed", seedText));
+
+    BenchReport report = new BenchReport(root.out());
+    report.title("sett bench --sweep " + VersionProvider.projectVersion());
+    report.line("sweep", sweep.name() + " = " + String.join(", ",
+        sweep.points().stream().map(OptionSetting::text).toList()) + " (" + sweep.points().size()
+        + " points, one after the other, each in a fresh JVM)");
+    String workload = workloadSummary(seedText);
+    report.line("workload", workload);
+    report.line("point", "sett " + CommandArgs.shellLine(child) + " --dir ... --option "
+        + sweep.name() + "=...");
+    report.line("out", out.toAbsolutePath().normalize().toString());
+    report.line("java", Runtime.version() + ", " + System.getProperty("java.vm.name", "?"));
+    report.line("rerun", "sett bench " + rerunArgs(seedText));
+    root.out().flush();
+    new BenchSweep(sweep, out, child, workload, root.out(), root.err(), root.terminal())
+        .run(report);
+    return 0;
+  }
+
+  /** One line on what every point runs, for the sweep's report and the plots' subtitle. */
+  private String workloadSummary(String seedText) {
+    return BenchReport.count(keys) + " keys, values " + valueSizes.describe() + ", "
+        + (batch == 1 ? "single puts" : BenchReport.count(batch) + " puts per commit")
+        + (threads == 1 ? "" : ", " + threads + " threads") + (sync ? ", syncWrites" : "")
+        + ", seed " + seedText;
   }
 
   private static void printResults(BenchReport report, List<PhaseResult> phases, long openNanos,
@@ -212,32 +344,52 @@ final class BenchCommand implements Callable<Integer> {
         : "n/a (no VmHWM in /proc/self/status)");
   }
 
+  /**
+   * The database options this run sets: the named options of this command that were given, then
+   * each {@code --option}, in order. One option set twice is a usage error, whichever ways it was
+   * given: a silent winner would measure something other than what was asked for.
+   */
+  private List<OptionSetting> settings() {
+    List<OptionSetting> settings = new ArrayList<>();
+    if (sync) {
+      settings.add(OptionSetters.find("syncWrites").setting(true, "--sync"));
+    }
+    named(settings, "memTable", memTable, "--mem-table");
+    named(settings, "memTableSize", memTableSize, "--mem-table-size");
+    named(settings, "compactionStrategy", compaction, "--compaction");
+    named(settings, "valueThreshold", valueThreshold, "--value-threshold");
+    named(settings, "blockCacheSize", blockCacheSize, "--block-cache-size");
+    settings.addAll(extraOptions);
+    return settings;
+  }
+
+  private static void named(List<OptionSetting> settings, String name, Object value,
+      String option) {
+    if (value != null) {
+      settings.add(OptionSetters.find(name).setting(value, option));
+    }
+  }
+
   /** Builds the database options; an out-of-range value is a usage error, like a bad number. */
-  private Options options() {
+  private Options options(List<OptionSetting> settings) {
+    Map<String, OptionSetting> seen = new HashMap<>();
+    Options.Builder b = Options.builder(dir);
+    for (OptionSetting s : settings) {
+      OptionSetting earlier = seen.put(s.name(), s);
+      if (earlier != null) {
+        throw usage(s.name() + " is given twice: by " + earlier.givenBy() + " ("
+            + earlier.text() + ") and by " + s.givenBy() + " (" + s.text() + ")");
+      }
+      try {
+        s.apply(b);
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
+    }
+    if (settleSeconds < 0) {
+      throw usage("--settle-seconds must be at least 0, got " + settleSeconds);
+    }
     try {
-      Options.Builder b = Options.builder(dir).syncWrites(sync);
-      if (memTable != null) {
-        b.memTable(memTable);
-      }
-      if (memTableSize != null) {
-        b.memTableSize(memTableSize);
-      }
-      if (compaction != null) {
-        b.compactionStrategy(compaction);
-      }
-      if (blockCacheSize != null) {
-        b.blockCacheSize(blockCacheSize);
-      }
-      if (valueThreshold != null) {
-        if (valueThreshold > Options.DEFAULT_MAX_VALUE_THRESHOLD) {
-          b.maxValueThreshold(valueThreshold);
-        }
-        b.valueThreshold(valueThreshold);
-      }
-      if (settleSeconds < 0) {
-        throw new IllegalArgumentException("--settle-seconds must be at least 0, got "
-            + settleSeconds);
-      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -252,9 +404,6 @@ final class BenchCommand implements Callable<Integer> {
     if (keys < 1 || keys > MAX_KEYS) {
       throw usage("--keys must be in [1, " + BenchReport.count(MAX_KEYS) + "], got " + keys);
     }
-    if (valueSize > Integer.MAX_VALUE - 8) {
-      throw usage("--value-size must be at most " + (Integer.MAX_VALUE - 8) + ", got " + valueSize);
-    }
     if (batch < 1) {
       throw usage("--batch must be at least 1, got " + batch);
     }
@@ -262,10 +411,13 @@ final class BenchCommand implements Callable<Integer> {
       throw usage("--threads must be in [1, " + MAX_THREADS + "], got " + threads);
     }
     // An entry's footprint is bounded by key + value (or a pointer, for a value the value log
-    // takes) + MAX_ENTRY_OVERHEAD: the rule commits obey.
-    boolean separated = options.vlogPercentile() == 0 && valueSize >= options.valueThreshold();
-    long perEntry = BenchWorkload.KEY_SIZE
-        + (separated ? ValuePointer.ENCODED_LENGTH : valueSize) + MemTable.MAX_ENTRY_OVERHEAD;
+    // takes) + MAX_ENTRY_OVERHEAD: the rule commits obey. The largest entry has the largest
+    // value the tree keeps, or a pointer if every value is separated.
+    long threshold = options.vlogPercentile() == 0 ? options.valueThreshold() : Long.MAX_VALUE;
+    long inTree = valueSizes.min() < threshold ? Math.min(valueSizes.max(), threshold - 1) : 0;
+    long largestValue = valueSizes.max() >= threshold
+        ? Math.max(inTree, ValuePointer.ENCODED_LENGTH) : inTree;
+    long perEntry = BenchWorkload.KEY_SIZE + largestValue + MemTable.MAX_ENTRY_OVERHEAD;
     long fitBySize = options.maxBatchSize() / perEntry;
     long fit = Math.min(fitBySize, options.maxBatchCount());
     if (batch > fit) {
@@ -288,9 +440,15 @@ final class BenchCommand implements Callable<Integer> {
     report.title("sett bench " + VersionProvider.projectVersion());
     report.line("keys", BenchReport.count(keys) + " random keys of " + BenchWorkload.KEY_SIZE
         + " B, seed " + seedText);
-    report.line("values", valueSize + " B each, random bytes (incompressible), "
-        + (valueSize >= options.valueThreshold() ? "in the value log" : "in the tree")
-        + " (valueThreshold " + BenchReport.bytes(options.valueThreshold()) + ")");
+    String threshold = " (valueThreshold " + BenchReport.bytes(options.valueThreshold()) + ")";
+    if (valueSizes.isFixed()) {
+      int size = valueSizes.min();
+      report.line("values", size + " B each, random bytes (incompressible), "
+          + (size >= options.valueThreshold() ? "in the value log" : "in the tree") + threshold);
+    } else {
+      report.line("values", valueSizes.describe() + ", random bytes (incompressible), those of"
+          + " at least the threshold in the value log" + threshold);
+    }
     report.line("load", (batch == 1
         ? "single puts, one db.update each"
         : BenchReport.count(batch) + " puts per db.update")
@@ -298,8 +456,12 @@ final class BenchCommand implements Callable<Integer> {
     report.line("read", "every key once in random order, db.view + get, value verified");
     report.line("sync",
         options.syncWrites() ? "syncWrites on (fsync per commit)" : "syncWrites off");
-    report.line("memtable", (memTable == null ? "default provider" : memTable) + ", "
-        + BenchReport.bytes(options.memTableSize()));
+    report.line("memtable", (options.memTable() == null ? "default provider" : options.memTable())
+        + ", " + BenchReport.bytes(options.memTableSize()));
+    if (!extraOptions.isEmpty()) {
+      report.line("options", String.join(", ",
+          extraOptions.stream().map(OptionSetting::toString).toList()));
+    }
     report.line("dir", dir.toAbsolutePath().normalize() + (deleted == 0
         ? " (was empty)"
         : " (deleted " + deleted + " files of a previous run)"));
@@ -312,41 +474,18 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The arguments of this run with the seed pinned, so the printed line reproduces the run. */
   private String rerunArgs(String seedText) {
-    List<String> all = spec.commandLine().getParseResult().originalArgs();
-    // The original arguments start at the root command; this command's follow its name (root
-    // options take no values, so the first occurrence of the name is the command).
-    List<String> args = new ArrayList<>(all.subList(all.indexOf(spec.name()) + 1, all.size()));
-    for (int i = 0; i < args.size(); i++) { // drop a given seed, in either spelling
-      if (args.get(i).equals("--seed") && i + 1 < args.size()) {
-        args.remove(i + 1);
-        args.remove(i--);
-      } else if (args.get(i).startsWith("--seed=")) {
-        args.remove(i--);
-      }
-    }
+    List<String> args = CommandArgs.of(spec).ownWithout(Set.of("--seed", "--result-file"));
     args.add("--seed");
     args.add(seedText);
-    StringBuilder line = new StringBuilder();
-    for (String a : args) {
-      line.append(line.length() == 0 ? "" : " ").append(shellQuoted(a));
-    }
-    return line.toString();
-  }
-
-  /** Quotes an argument for a POSIX shell when it holds anything but plain characters. */
-  private static String shellQuoted(String arg) {
-    if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./:=@%+,-]+")) {
-      return arg;
-    }
-    return "'" + arg.replace("'", "'\\''") + "'";
+    return CommandArgs.shellLine(args);
   }
 
   private PhaseResult load(Db db, BenchWorkload workload, PeakMemory memory) {
     int b = (int) batch;
     String latencyOf = (b == 1 ? "one db.update with 1 put" : "one db.update with " + b + " puts")
         + (threads == 1 ? "" : ", over " + threads + " threads");
-    PhaseRecorder rec = new PhaseRecorder("load", latencyOf, keys,
-        BenchWorkload.KEY_SIZE + valueSize, memory, root.err(), root.terminal());
+    PhaseRecorder rec = new PhaseRecorder("load", latencyOf, keys, workload.userBytes(), memory,
+        root.err(), root.terminal());
     if (threads == 1) {
       loadSlice(db, workload, 0, keys, rec::record, () -> false);
     } else {
@@ -424,13 +563,15 @@ final class BenchCommand implements Callable<Integer> {
   private void loadSlice(Db db, BenchWorkload workload, long from, long to, Timing timing,
       BooleanSupplier stop) {
     int b = (int) batch;
-    // Reused for every commit: Txn.set copies key and value, so refilling them is safe.
+    // Reused for every commit: Txn.set copies key and value, so refilling them is safe. A value
+    // array is replaced only when the next value has another length (never with a fixed size).
     byte[][] ks = new byte[b][BenchWorkload.KEY_SIZE];
-    byte[][] vs = new byte[b][(int) valueSize];
+    byte[][] vs = new byte[b][0];
     for (long i = from; i < to && !stop.getAsBoolean(); i += b) {
       int n = (int) Math.min(b, to - i);
       for (int j = 0; j < n; j++) {
         workload.key(i + j, ks[j]);
+        vs[j] = sized(vs[j], workload.valueSize(i + j));
         workload.value(i + j, vs[j]);
       }
       long begin = System.nanoTime();
@@ -450,9 +591,9 @@ final class BenchCommand implements Callable<Integer> {
   private PhaseResult read(Db db, BenchWorkload workload, PeakMemory memory, ReadBackCheck check) {
     int[] order = workload.readOrder(); // before the phase starts: shuffling is not reading
     PhaseRecorder rec = new PhaseRecorder("read", "one db.view with 1 get", keys,
-        BenchWorkload.KEY_SIZE + valueSize, memory, root.err(), root.terminal());
+        workload.userBytes(), memory, root.err(), root.terminal());
     byte[] key = new byte[BenchWorkload.KEY_SIZE];
-    byte[] expected = new byte[(int) valueSize];
+    byte[] expected = new byte[0];
     for (int i : order) {
       workload.key(i, key);
       long begin = System.nanoTime();
@@ -461,9 +602,15 @@ final class BenchCommand implements Callable<Integer> {
         return item == null ? null : item.value();
       });
       rec.record(begin, System.nanoTime(), 1);
+      expected = sized(expected, workload.valueSize(i));
       workload.value(i, expected);
       check.accept(key, expected, actual);
     }
     return rec.finish();
+  }
+
+  /** The array if it has this length, else a new one: values are handed over as whole arrays. */
+  private static byte[] sized(byte[] array, int length) {
+    return array.length == length ? array : new byte[length];
   }
 }

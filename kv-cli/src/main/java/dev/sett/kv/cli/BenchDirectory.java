@@ -66,4 +66,21 @@ final class BenchDirectory {
     }
     return deleted;
   }
+
+  /**
+   * Deletes a benchmark database and its directory, with the same care as {@link #prepare}: a
+   * directory that does not look like a Sett database is refused, not deleted.
+   *
+   * @param dir the database directory; nothing happens if it does not exist
+   * @throws CliFailure if the directory holds something other than a Sett database
+   * @throws IOException if deleting fails
+   */
+  static void remove(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    prepare(dir);
+    Files.deleteIfExists(dir.resolve(LOCK));
+    Files.delete(dir);
+  }
 }

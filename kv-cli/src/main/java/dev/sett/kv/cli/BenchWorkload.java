@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * is 16 bytes: the first 8 are {@code mix(i + k0)} and {@code mix} is a bijection on 64-bit
  * values, so no two indexes give the same key (random keys could collide and make the read-back
  * check report a "wrong" value that was merely overwritten); the last 8 are more random bytes. A
- * value is a stream of random bytes, incompressible like the values of Badger's own benchmark.
+ * value is a stream of random bytes, incompressible like the values of Badger's own benchmark; its
+ * length is fixed or drawn per key ({@link ValueSizes}).
  */
 final class BenchWorkload {
   /** Length of every key in bytes. */
@@ -21,10 +22,12 @@ final class BenchWorkload {
 
   private final long seed;
   private final long keyCount;
-  private final int valueSize;
+  private final ValueSizes valueSizes;
   private final long keyHigh;
   private final long keyLow;
   private final long valueSalt;
+  private final long sizeSalt;
+  private long totalValueBytes = -1; // computed on first use; one thread asks (the command's)
 
   /**
    * Creates a workload.
@@ -32,18 +35,30 @@ final class BenchWorkload {
    * @param seed the seed
    * @param keyCount how many keys, at most {@link Integer#MAX_VALUE} - 8 (the read order is an
    *     {@code int[]})
-   * @param valueSize the length of every value in bytes
+   * @param valueSizes the length of the values in bytes
    */
-  BenchWorkload(long seed, long keyCount, int valueSize) {
+  BenchWorkload(long seed, long keyCount, ValueSizes valueSizes) {
     if (keyCount < 1 || keyCount > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("keyCount out of range: " + keyCount);
     }
     this.seed = seed;
     this.keyCount = keyCount;
-    this.valueSize = valueSize;
+    this.valueSizes = valueSizes;
     this.keyHigh = mix(seed + GOLDEN_GAMMA);
     this.keyLow = mix(seed + 2 * GOLDEN_GAMMA);
     this.valueSalt = mix(seed + 3 * GOLDEN_GAMMA);
+    this.sizeSalt = mix(seed + 5 * GOLDEN_GAMMA); // 4 is the read order's
+  }
+
+  /**
+   * A workload whose values all have one size.
+   *
+   * @param seed the seed
+   * @param keyCount how many keys
+   * @param valueSize the length of every value in bytes
+   */
+  BenchWorkload(long seed, long keyCount, int valueSize) {
+    this(seed, keyCount, ValueSizes.fixed(valueSize));
   }
 
   /**
@@ -56,12 +71,52 @@ final class BenchWorkload {
   }
 
   /**
-   * The length of each value.
+   * The lengths of the values.
+   *
+   * @return the fixed size or the distribution
+   */
+  ValueSizes valueSizes() {
+    return valueSizes;
+  }
+
+  /**
+   * The length of value {@code i}.
+   *
+   * @param i the key's index
+   * @return bytes
+   */
+  int valueSize(long i) {
+    return valueSizes.pick(mix(i ^ sizeSalt));
+  }
+
+  /**
+   * The sum of the lengths of all values, computed key by key when they vary (a few ns a key,
+   * once): the MB/s and amplification figures divide by the bytes really written.
    *
    * @return bytes
    */
-  int valueSize() {
-    return valueSize;
+  long totalValueBytes() {
+    if (totalValueBytes < 0) {
+      long sum = 0;
+      if (valueSizes.isFixed()) {
+        sum = (long) valueSizes.min() * keyCount;
+      } else {
+        for (long i = 0; i < keyCount; i++) {
+          sum += valueSize(i);
+        }
+      }
+      totalValueBytes = sum;
+    }
+    return totalValueBytes;
+  }
+
+  /**
+   * The bytes of keys and values the load phase writes.
+   *
+   * @return bytes
+   */
+  long userBytes() {
+    return KEY_SIZE * keyCount + totalValueBytes();
   }
 
   /**
@@ -79,7 +134,8 @@ final class BenchWorkload {
    * Writes the value of key {@code i} into {@code dst}.
    *
    * @param i the key's index
-   * @param dst an array of {@link #valueSize()} bytes
+   * @param dst an array of {@link #valueSize(long) valueSize(i)} bytes; with another length, the
+   *     bytes of a longer or shorter value of the same key
    */
   void value(long i, byte[] dst) {
     long state = mix(i ^ valueSalt);

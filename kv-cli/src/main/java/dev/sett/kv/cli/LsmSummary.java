@@ -55,6 +55,20 @@ final class LsmSummary {
     return true;
   }
 
+  /**
+   * The statistics the summary shows, taken when the levels settled (or the wait ended).
+   *
+   * @return the statistics
+   */
+  DbStats stats() {
+    return stats;
+  }
+
+  /**
+   * Prints the levels, the bytes written and the stalls.
+   *
+   * @param report the report
+   */
   void print(BenchReport report) {
     report.gap();
     report.line("levels", (settled ? "every level within its target" : "NOT settled")

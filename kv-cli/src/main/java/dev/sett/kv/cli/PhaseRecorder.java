@@ -24,7 +24,8 @@ final class PhaseRecorder {
 
   private final String name;
   private final String latencyOf;
-  private final long bytesPerOp;
+  private final long totalOps;
+  private final long totalBytes;
   private final PeakMemory memory;
   private final ProgressBar progress;
   private final Histogram latencyNanos = new Histogram(PRECISION); // resizes as needed
@@ -39,16 +40,17 @@ final class PhaseRecorder {
    * @param name the phase's name in the summary
    * @param latencyOf what one timed call is, for the note under the summary
    * @param totalOps how many operations the phase will do
-   * @param bytesPerOp key plus value bytes moved per operation
+   * @param totalBytes key plus value bytes the whole phase moves (values may differ in size)
    * @param memory the sampler to feed
    * @param err where progress goes
    * @param terminal whether {@code err} is a terminal
    */
-  PhaseRecorder(String name, String latencyOf, long totalOps, long bytesPerOp, PeakMemory memory,
+  PhaseRecorder(String name, String latencyOf, long totalOps, long totalBytes, PeakMemory memory,
       PrintStream err, boolean terminal) {
     this.name = name;
     this.latencyOf = latencyOf;
-    this.bytesPerOp = bytesPerOp;
+    this.totalOps = totalOps;
+    this.totalBytes = totalBytes;
     this.memory = memory;
     this.startNanos = System.nanoTime();
     this.nextSampleNanos = startNanos;
@@ -116,8 +118,9 @@ final class PhaseRecorder {
     }
     progress.finish(ops, end);
     memory.sample();
-    return new PhaseResult(name, latencyOf, ops, ops * bytesPerOp, end - startNanos,
-        latencyNanos);
+    // A phase cut short (it is about to throw) moved about its share of the bytes.
+    long bytes = ops == totalOps ? totalBytes : Math.round((double) totalBytes * ops / totalOps);
+    return new PhaseResult(name, latencyOf, ops, bytes, end - startNanos, latencyNanos);
   }
 
   /**

@@ -17,8 +17,8 @@ class PhaseRecorderTest {
     PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     int threads = 4;
     int callsPerThread = 10_000;
-    PhaseRecorder rec = new PhaseRecorder("load", "one call", 2L * threads * callsPerThread, 10,
-        new PeakMemory(), err, false);
+    PhaseRecorder rec = new PhaseRecorder("load", "one call", 2L * threads * callsPerThread,
+        20L * threads * callsPerThread, new PeakMemory(), err, false);
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       long slowest = (t + 1) * 1_000_000L; // thread t's largest latency: (t + 1) ms
@@ -36,6 +36,7 @@ class PhaseRecorderTest {
     }
     PhaseResult result = rec.finish();
     assertEquals(2L * threads * callsPerThread, result.ops());
+    assertEquals(20L * threads * callsPerThread, result.bytes());
     assertEquals((long) threads * callsPerThread, result.latencyNanos().getTotalCount());
     assertEquals(4_000.0, result.maxLatencyMicros(), 4.0); // the slowest call of any thread
     assertEquals(1.0, result.latencyMicros(50), 0.01);
