@@ -169,7 +169,14 @@ final class OptionSetter {
     }
   }
 
-  private Object read(String text) {
+  /**
+   * Reads a value by the setter's kind, without the builder's range check.
+   *
+   * @param text the value as given
+   * @return a value of the setter's parameter type (boxed)
+   * @throws IllegalArgumentException naming the option, the value and what is allowed
+   */
+  Object read(String text) {
     String s = text.strip();
     Class<?> type = method.getParameterTypes()[0];
     try {

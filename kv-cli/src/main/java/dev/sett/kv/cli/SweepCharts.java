@@ -2,12 +2,17 @@ package dev.sett.kv.cli;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.Rectangle;
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.text.AttributedCharacterIterator;
+import java.text.AttributedString;
+import java.text.CharacterIterator;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
@@ -17,8 +22,11 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisState;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogTick;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTick;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -26,6 +34,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -140,7 +149,7 @@ final class SweepCharts {
     JFreeChart jfc = ChartFactory.createXYLineChart(title(chart, sweep), sweep.name(),
         chart.yLabel(), data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = jfc.getXYPlot();
-    LogAxis x = new LogAxis(axisLabel(sweep));
+    LogAxis x = new PlainTextLogAxis(axisLabel(sweep));
     if (sweep.setter().kind() == OptionSetter.Kind.SIZE) {
       x.setBase(2);
       x.setNumberFormatOverride(new BinarySizeFormat());
@@ -206,6 +215,50 @@ final class SweepCharts {
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * A log axis whose tick labels are plain text. {@link LogAxis} hands its labels over as
+   * attributed strings (for superscript exponents), which JFreeSVG can only draw as glyph
+   * outlines: they look the same but are not text, so a browser cannot find or copy them and the
+   * file grows. The labels here are formatted numbers anyway, so each tick is handed over again as
+   * a plain {@link NumberTick}, which is drawn as an SVG {@code <text>}.
+   */
+  private static final class PlainTextLogAxis extends LogAxis {
+    private static final long serialVersionUID = 1L;
+
+    PlainTextLogAxis(String label) {
+      super(label);
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"}) // JFreeChart's own signature is raw
+    public List refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea,
+        RectangleEdge edge) {
+      List<Object> plain = new ArrayList<>();
+      for (Object t : super.refreshTicks(g2, state, dataArea, edge)) {
+        if (t instanceof LogTick tick) {
+          plain.add(new NumberTick(tick.getTickType(), tick.getValue(),
+              text(tick.getAttributedLabel()), tick.getTextAnchor(), tick.getRotationAnchor(),
+              tick.getAngle()));
+        } else {
+          plain.add(t);
+        }
+      }
+      return plain;
+    }
+
+    private static String text(AttributedString label) {
+      if (label == null) {
+        return "";
+      }
+      StringBuilder s = new StringBuilder();
+      AttributedCharacterIterator it = label.getIterator();
+      for (char c = it.first(); c != CharacterIterator.DONE; c = it.next()) {
+        s.append(c);
+      }
+      return s.toString();
+    }
   }
 
   /**
