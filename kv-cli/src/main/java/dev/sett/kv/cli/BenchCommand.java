@@ -297,30 +297,21 @@ final class BenchCommand implements Callable<Integer> {
     child.addAll(args.ownWithout(Set.of("--sweep", "--out", "--dir", "--seed", "--result-file")));
     child.addAll(List.of("--seed", seedText));
 
-    BenchReport report = new BenchReport(root.out());
-    report.title("sett bench --sweep " + VersionProvider.projectVersion());
-    report.line("sweep", sweep.name() + " = " + String.join(", ",
-        sweep.points().stream().map(OptionSetting::text).toList()) + " (" + sweep.points().size()
-        + " points, one after the other, each in a fresh JVM)");
-    String workload = workloadSummary(seedText);
-    report.line("workload", workload);
-    report.line("point", "sett " + CommandArgs.shellLine(child) + " --dir ... --option "
-        + sweep.name() + "=...");
-    report.line("out", out.toAbsolutePath().normalize().toString());
-    report.line("java", Runtime.version() + ", " + System.getProperty("java.vm.name", "?"));
-    report.line("rerun", "sett bench " + rerunArgs(seedText));
-    root.out().flush();
-    new BenchSweep(sweep, out, child, workload, root.out(), root.err(), root.terminal())
-        .run(report);
+    new BenchSweep(sweep, out, child, workloadSummary(settings, seedText),
+        "sett bench " + rerunArgs(seedText), root.out(), root.err(), root.terminal()).run();
     return 0;
   }
 
   /** One line on what every point runs, for the sweep's report and the plots' subtitle. */
-  private String workloadSummary(String seedText) {
-    return BenchReport.count(keys) + " keys, values " + valueSizes.describe() + ", "
+  private String workloadSummary(List<OptionSetting> settings, String seedText) {
+    StringBuilder s = new StringBuilder(BenchReport.count(keys) + " keys, values "
+        + valueSizes.describe() + ", "
         + (batch == 1 ? "single puts" : BenchReport.count(batch) + " puts per commit")
-        + (threads == 1 ? "" : ", " + threads + " threads") + (sync ? ", syncWrites" : "")
-        + ", seed " + seedText;
+        + (threads == 1 ? "" : ", " + threads + " threads") + ", seed " + seedText);
+    for (OptionSetting setting : settings) {
+      s.append(", ").append(setting);
+    }
+    return s.toString();
   }
 
   private static void printResults(BenchReport report, List<PhaseResult> phases, long openNanos,

@@ -35,6 +35,7 @@ final class BenchSweep {
   private final Path out;
   private final List<String> childArgs;
   private final String subtitle;
+  private final String rerun;
   private final PrintStream stdout;
   private final PrintStream err;
   private final boolean terminal;
@@ -48,30 +49,34 @@ final class BenchSweep {
    *     command and its options, the seed pinned), to which each point adds its directory, its
    *     value and its result file
    * @param subtitle what every point runs, for the report and the plots
+   * @param rerun the command that repeats the whole sweep (its seed pinned)
    * @param stdout where the summary goes
    * @param err where the progress goes
    * @param terminal whether {@code err} is a terminal
    */
-  BenchSweep(SweepSpec sweep, Path out, List<String> childArgs, String subtitle,
+  BenchSweep(SweepSpec sweep, Path out, List<String> childArgs, String subtitle, String rerun,
       PrintStream stdout, PrintStream err, boolean terminal) {
     this.sweep = sweep;
     this.out = out;
     this.childArgs = List.copyOf(childArgs);
     this.subtitle = subtitle;
+    this.rerun = rerun;
     this.stdout = stdout;
     this.err = err;
     this.terminal = terminal;
   }
 
   /**
-   * Runs every point, then prints the summary.
+   * Prints the settings, runs every point, then prints the results.
    *
-   * @param report where the settings were printed; the results follow
    * @throws IOException if the output directory cannot be written
    * @throws CliFailure if a point fails; the points before it are in the results
    */
-  void run(BenchReport report) throws IOException {
+  void run() throws IOException {
     prepareOut();
+    BenchReport report = new BenchReport(stdout);
+    printSettings(report);
+    stdout.flush(); // the settings belong on screen before the long wait, not after it
     List<OptionSetting> points = sweep.points();
     List<SweepPoint> done = new ArrayList<>();
     SweepProgress progress = new SweepProgress(err, terminal, points.size());
@@ -93,7 +98,7 @@ final class BenchSweep {
         throw new CliFailure(String.format(Locale.ROOT,
             "sweep point %d of %d (%s) failed with exit code %d: %s (its output is in %s;"
                 + " %s and the plots hold the %d points before it)",
-            i + 1, points.size(), point, exit, lastLine(dir.resolve("stderr.txt")), dir,
+            i + 1, points.size(), point, exit, failureLine(dir.resolve("stderr.txt")), dir,
             out.resolve(RESULTS), done.size()));
       }
       done.add(new SweepPoint(point,
@@ -164,18 +169,49 @@ final class BenchSweep {
         point.text().replaceAll("[^A-Za-z0-9._-]", "_"));
   }
 
-  private static String lastLine(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          return lines.get(i).strip();
-        }
+  /**
+   * The line of a failed point's standard error that says what went wrong: the tool's own {@code
+   * sett: error: ...} line, or else the first line of a stack trace (a JVM that could not start
+   * prints one, and its last line is only "... 16 more"), or else the last line.
+   */
+  static String failureLine(List<String> stderr) {
+    String own = null;
+    String thrown = null;
+    String last = "no message";
+    for (String line : stderr) {
+      if (line.isBlank()) {
+        continue;
       }
-      return "no message";
+      last = line.strip();
+      if (line.startsWith("sett: ")) {
+        own = last;
+      } else if (thrown == null && !Character.isWhitespace(line.charAt(0))
+          && (line.contains("Exception") || line.contains("Error"))) {
+        thrown = last; // "Caused by: ..." lines come later: the first is the one thrown
+      }
+    }
+    return own != null ? own : thrown != null ? thrown : last;
+  }
+
+  private static String failureLine(Path stderr) {
+    try {
+      return failureLine(Files.readAllLines(stderr, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return "no message (" + e.getMessage() + ")";
     }
+  }
+
+  private void printSettings(BenchReport report) {
+    report.title("sett bench --sweep " + VersionProvider.projectVersion());
+    report.line("sweep", sweep.name() + " = " + String.join(", ",
+        sweep.points().stream().map(OptionSetting::text).toList()) + " (" + sweep.points().size()
+        + " points, one after the other, each in a fresh JVM)");
+    report.line("workload", subtitle);
+    report.line("point", "sett " + CommandArgs.shellLine(childArgs) + " --dir "
+        + out.resolve(POINTS) + "/.../db --option " + sweep.name() + "=...");
+    report.line("out", out.toAbsolutePath().normalize().toString());
+    report.line("java", Runtime.version() + ", " + System.getProperty("java.vm.name", "?"));
+    report.line("rerun", rerun);
   }
 
   private void printResults(BenchReport report, List<SweepPoint> done) {

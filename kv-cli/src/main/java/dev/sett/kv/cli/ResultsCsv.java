@@ -16,10 +16,10 @@ import java.util.Locale;
  * given), {@code sweep_value_numeric} (the value as a number: bytes for sizes, seconds for
  * durations; empty for names and booleans), then the figures of {@link PointResult#COLUMNS}, whose
  * names carry their units ({@code _per_s}, {@code _us}, {@code _bytes}; {@code _mb_per_s} in 10^6
- * bytes; {@code _amp} a ratio), then {@code point_seconds}, the wall time of the point's JVM. RFC
- * 4180: comma separated, CRLF line ends are not used (plain LF, as every CSV reader accepts), a
- * cell quoted only if it holds a comma or a quote. Numbers use a point and no grouping, whatever
- * the locale.
+ * bytes; {@code _amp} a ratio), then {@code point_seconds}, the wall time of the point's JVM.
+ * Commas between cells and LF at the end of lines (every CSV reader takes LF); a cell is quoted,
+ * as RFC 4180 says, only when it holds a comma, a quote or a line break. Numbers have a point and
+ * no grouping, whatever the locale; an unknown figure is an empty cell.
  */
 final class ResultsCsv {
   private ResultsCsv() {}

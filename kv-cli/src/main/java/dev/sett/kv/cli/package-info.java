@@ -8,11 +8,18 @@
  * dev.sett.kv.cli.GetCommand}, {@link dev.sett.kv.cli.DeleteCommand} and {@link
  * dev.sett.kv.cli.ScanCommand} share {@link dev.sett.kv.cli.StoreOptions} ({@code --dir},
  * {@code --hex}); {@link dev.sett.kv.cli.BenchCommand} drives a {@link
- * dev.sett.kv.cli.BenchWorkload} through phases measured by {@link dev.sett.kv.cli.PhaseRecorder}
- * and printed by {@link dev.sett.kv.cli.BenchReport}.
+ * dev.sett.kv.cli.BenchWorkload} (value sizes from {@link dev.sett.kv.cli.ValueSizes}) through
+ * phases measured by {@link dev.sett.kv.cli.PhaseRecorder} and printed by {@link
+ * dev.sett.kv.cli.BenchReport}, with the disk cost from {@link dev.sett.kv.cli.DiskFootprint}.
+ * Database options are set by name through {@link dev.sett.kv.cli.OptionSetters} (each an {@link
+ * dev.sett.kv.cli.OptionSetter}, set to an {@link dev.sett.kv.cli.OptionSetting}). {@code bench
+ * --sweep} ({@link dev.sett.kv.cli.BenchSweep}) reads a {@link dev.sett.kv.cli.SweepSpec}, runs each
+ * point in a {@link dev.sett.kv.cli.ChildJvm} that hands back a {@link dev.sett.kv.cli.PointResult},
+ * shows a {@link dev.sett.kv.cli.SweepProgress} and writes {@link dev.sett.kv.cli.ResultsCsv} and
+ * {@link dev.sett.kv.cli.SweepCharts} (with a {@link dev.sett.kv.cli.SweepIndexPage}).
  *
  * <p>Thread safety: everything here runs on the thread that called {@code SettCli.run}; no class
- * is meant to be shared between threads. Nothing is exported: the public surface is the command
- * line.
+ * is meant to be shared between threads. A sweep's points run in child processes, one at a
+ * time. Nothing is exported: the public surface is the command line.
  */
 package dev.sett.kv.cli;

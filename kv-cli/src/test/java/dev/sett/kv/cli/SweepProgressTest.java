@@ -56,4 +56,17 @@ class SweepProgressTest {
     OptionSetting d = new OptionSetting.Converter().convert("bloomFalsePositive=0.01");
     assertEquals("1-bloomFalsePositive-0.01", BenchSweep.dirName(1, 2, d));
   }
+
+  @Test
+  void failedPoint_isExplainedByItsErrorLine_notTheTailOfATrace() {
+    assertEquals("sett: error: read-back verification failed", BenchSweep.failureLine(List.of(
+        "load: 100%", "sett: error: read-back verification failed", "")));
+    assertEquals("Exception in thread \"main\" java.lang.NoClassDefFoundError: picocli/X",
+        BenchSweep.failureLine(List.of(
+            "Exception in thread \"main\" java.lang.NoClassDefFoundError: picocli/X",
+            "\tat dev.sett.kv.cli.SettCli.main(SettCli.java:1)",
+            "Caused by: java.lang.ClassNotFoundException: picocli.X", "\t... 16 more")));
+    assertEquals("killed", BenchSweep.failureLine(List.of("load:  10%", "killed", " ")));
+    assertEquals("no message", BenchSweep.failureLine(List.of()));
+  }
 }
