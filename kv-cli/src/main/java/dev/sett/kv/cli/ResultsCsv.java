@@ -1,10 +1,7 @@
 package dev.sett.kv.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +49,7 @@ final class ResultsCsv {
   }
 
   /**
-   * Writes the file, replacing it whole: written to a temporary file first and moved over, so a
-   * reader (or a sweep stopped midway) never sees half a file.
+   * Writes the file, replacing it whole ({@link WholeFileWriter}).
    *
    * @param file the file to write
    * @param points the points, in the order run
@@ -65,9 +61,7 @@ final class ResultsCsv {
     for (SweepPoint p : points) {
       appendLine(text, row(p));
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    WholeFileWriter.replace(file, text);
   }
 
   private static void appendLine(StringBuilder text, List<String> cells) {

@@ -6,10 +6,7 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.AttributedCharacterIterator;
 import java.text.AttributedString;
 import java.text.CharacterIterator;
@@ -18,7 +15,6 @@ import java.text.NumberFormat;
 import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -98,7 +94,8 @@ final class SweepCharts {
   record Series(String label, ToDoubleFunction<PointResult> y) {}
 
   /**
-   * Writes every chart and {@code index.html} into a directory, each file replaced whole.
+   * Writes every chart and {@code index.html} into a directory, each file replaced whole ({@link
+   * WholeFileWriter}).
    *
    * @param dir the directory
    * @param sweep what was swept
@@ -111,9 +108,9 @@ final class SweepCharts {
       throws IOException {
     List<Path> files = new ArrayList<>();
     for (Chart c : CHARTS) {
-      files.add(replace(dir.resolve(c.file()), svg(c, sweep, points, subtitle)));
+      files.add(WholeFileWriter.replace(dir.resolve(c.file()), svg(c, sweep, points, subtitle)));
     }
-    files.add(replace(dir.resolve("index.html"), SweepIndexPage.html(sweep, points, subtitle)));
+    files.add(WholeFileWriter.replace(dir.resolve("index.html"), SweepIndexPage.html(sweep, points, subtitle)));
     return files;
   }
 
@@ -210,13 +207,6 @@ final class SweepCharts {
     return points.isEmpty() ? 1 : min / 2;
   }
 
-  private static Path replace(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    return Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-  }
-
   /**
    * A log axis whose tick labels are plain text. {@link LogAxis} hands its labels over as
    * attributed strings (for superscript exponents), which JFreeSVG can only draw as glyph
@@ -262,25 +252,15 @@ final class SweepCharts {
   }
 
   /**
-   * Tick labels of a byte axis in binary units, as sizes are given on the command line: {@code
-   * 64 B}, {@code 4 KiB}, {@code 1 MiB}.
+   * Tick labels of a byte axis in binary units, as the bench summary prints sizes: {@code 64 B},
+   * {@code 4.0 KiB}, {@code 1.0 MiB}.
    */
   private static final class BinarySizeFormat extends NumberFormat {
     private static final long serialVersionUID = 1L;
 
     @Override
     public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
-      String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-      double v = number;
-      int u = 0;
-      while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-      }
-      String digits = v == Math.rint(v)
-          ? String.valueOf((long) v)
-          : String.format(Locale.ROOT, "%.1f", v);
-      return to.append(digits).append(' ').append(units[u]);
+      return to.append(BenchReport.bytes(Math.round(number)));
     }
 
     @Override

@@ -16,7 +16,8 @@
  * --sweep} ({@link dev.sett.kv.cli.BenchSweep}) reads a {@link dev.sett.kv.cli.SweepSpec}, runs each
  * point in a {@link dev.sett.kv.cli.ChildJvm} that hands back a {@link dev.sett.kv.cli.PointResult},
  * shows a {@link dev.sett.kv.cli.SweepProgress} and writes {@link dev.sett.kv.cli.ResultsCsv} and
- * {@link dev.sett.kv.cli.SweepCharts} (with a {@link dev.sett.kv.cli.SweepIndexPage}).
+ * {@link dev.sett.kv.cli.SweepCharts} (with a {@link dev.sett.kv.cli.SweepIndexPage}), each
+ * through a {@link dev.sett.kv.cli.WholeFileWriter}.
  *
  * <p>Thread safety: everything here runs on the thread that called {@code SettCli.run}; no class
  * is meant to be shared between threads. A sweep's points run in child processes, one at a

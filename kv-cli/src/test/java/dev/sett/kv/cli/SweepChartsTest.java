@@ -60,7 +60,7 @@ class SweepChartsTest {
       for (SweepCharts.Series s : chart.series()) {
         assertTrue(text.contains(s.label()), "legend of " + s.label() + " in\n" + text);
       }
-      assertTrue(text.contains("1 KiB") && text.contains("16 KiB"), "byte ticks in\n" + text);
+      assertTrue(text.contains("1.0 KiB") && text.contains("16.0 KiB"), "byte ticks in\n" + text);
       assertTrue(text.contains("log scale"), text);
     }
     String throughput = Files.readString(tmp.resolve("throughput.svg"));
