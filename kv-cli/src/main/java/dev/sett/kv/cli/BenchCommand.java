@@ -343,7 +343,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<OptionSetting> settings() {
     List<OptionSetting> settings = new ArrayList<>();
     if (sync) {
-      settings.add(OptionSetters.find("syncWrites").setting(true, "--sync"));
+      settings.add(OptionSetters.find("syncWrites").given(true, "--sync"));
     }
     named(settings, "memTable", memTable, "--mem-table");
     named(settings, "memTableSize", memTableSize, "--mem-table-size");
@@ -354,10 +354,18 @@ final class BenchCommand implements Callable<Integer> {
     return settings;
   }
 
-  private static void named(List<OptionSetting> settings, String name, Object value,
-      String option) {
-    if (value != null) {
-      settings.add(OptionSetters.find(name).setting(value, option));
+  /** Adds a named option if given; a name (a provider) is checked against the registered ones. */
+  private void named(List<OptionSetting> settings, String name, Object value, String option) {
+    if (value == null) {
+      return;
+    }
+    OptionSetter setter = OptionSetters.find(name);
+    try {
+      settings.add(value instanceof String text
+          ? setter.setting(text, option)
+          : setter.given(value, option));
+    } catch (IllegalArgumentException e) {
+      throw usage(option + ": " + e.getMessage());
     }
   }
 

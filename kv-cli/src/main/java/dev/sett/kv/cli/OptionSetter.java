@@ -122,14 +122,14 @@ final class OptionSetter {
   }
 
   /**
-   * Sets an already read value, as a named command line option does (whose own converter read
-   * it).
+   * Sets an already read number or flag, as a named command line option gives it (whose own
+   * converter read it); its range is checked when the options are built.
    *
    * @param value a value of the setter's parameter type (boxed)
    * @param givenBy the command line option, such as {@code --value-threshold}
    * @return the setting
    */
-  OptionSetting setting(Object value, String givenBy) {
+  OptionSetting given(Object value, String givenBy) {
     return new OptionSetting(this, value, String.valueOf(value), givenBy);
   }
 

@@ -101,6 +101,16 @@ class BenchSweepTest {
   }
 
   @Test
+  void unregisteredProviderOrBadOption_isAUsageErrorBeforeTheDirectoryIsTouched() {
+    String dir = tmp.resolve("sweep").toString(); // what assertRefusedBeforeAnyRun looks at
+    assertRefusedBeforeAnyRun(
+        "--compaction: compactionStrategy: 'teired' is not one of leveled, tiered",
+        "bench", "--dir", dir, "--keys", "10", "--compaction", "teired");
+    assertRefusedBeforeAnyRun("unknown option 'treshold'; settable: baseLevelSize",
+        "bench", "--dir", dir, "--keys", "10", "--option", "treshold=1k");
+  }
+
+  @Test
   void anOutDirectoryWithOtherFiles_isLeftAlone() throws IOException {
     Path out = Files.createDirectories(tmp.resolve("sweep"));
     Files.writeString(out.resolve("notes.txt"), "mine");
