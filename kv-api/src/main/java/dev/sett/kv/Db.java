@@ -107,6 +107,26 @@ public interface Db extends AutoCloseable {
   void sync();
 
   /**
+   * Runs one round of value log garbage collection now (Badger's {@code RunValueLogGC}; the
+   * background rounds of {@link Options#valueLogGcInterval()} do the same by themselves). The
+   * round rewrites, at their original versions, the live values of up to four value log files
+   * whose known garbage is at least {@code discardRatio} of their size, most garbage first, then
+   * deletes every rewritten file that nothing can read any more: a file stays until the
+   * transactions that began before its rewrite have closed (they may still read it). Only one
+   * round runs at a time; a call waits for the round in progress. Writers are held up no longer
+   * than by a commit of a few MiB.
+   *
+   * @param discardRatio the share of a file that must be known garbage, in (0, 1); Badger
+   *     suggests 0.5
+   * @return whether it rewrote or deleted a file; {@code false} when no file had that much
+   *     garbage (as Badger's {@code ErrNoRewrite})
+   * @throws IllegalArgumentException if {@code discardRatio} is outside (0, 1)
+   * @throws DbClosedException if the database is closed
+   * @throws StorageException if a value log file cannot be read or written
+   */
+  boolean runValueLogGc(double discardRatio);
+
+  /**
    * The shape of the LSM tree and the lifetime counters: tables, bytes, target and score per
    * level, bytes written by flushes and compactions (for write amplification), stall times and
    * cache use.

@@ -19,6 +19,10 @@ import java.util.List;
  * @param blockCacheBytes bytes held by the block cache
  * @param indexCacheBytes bytes held by the index and bloom filter cache
  * @param valueLogFiles every value log file, oldest first, with its garbage
+ * @param valueLogBytesWritten bytes appended to the value log (records of separated values,
+ *     garbage collection's rewrites included)
+ * @param valueLogFilesCollected value log files garbage collection deleted
+ * @param valueLogValuesRewritten live values garbage collection moved to the newest file
  */
 public record DbStats(
     List<LevelStats> levels,
@@ -33,7 +37,10 @@ public record DbStats(
     long writeSlowdownNanos,
     long blockCacheBytes,
     long indexCacheBytes,
-    List<ValueLogFileStats> valueLogFiles) {
+    List<ValueLogFileStats> valueLogFiles,
+    long valueLogBytesWritten,
+    long valueLogFilesCollected,
+    long valueLogValuesRewritten) {
 
   /** Copies the lists. */
   public DbStats {

@@ -9,6 +9,7 @@ import dev.sett.kv.spi.TableFormat;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -78,6 +79,10 @@ public final class Options {
   public static final long MAX_VALUE_LOG_FILE_SIZE = (1L << 31) - 1;
   /** Default {@link #valueLogMaxEntries()}: 1,000,000, as Badger. */
   public static final int DEFAULT_VALUE_LOG_MAX_ENTRIES = 1_000_000;
+  /** Default {@link #valueLogGcInterval()}: 1 minute. */
+  public static final Duration DEFAULT_VALUE_LOG_GC_INTERVAL = Duration.ofMinutes(1);
+  /** Default {@link #valueLogGcDiscardRatio()}: 0.5, Badger's recommendation. */
+  public static final double DEFAULT_VALUE_LOG_GC_DISCARD_RATIO = 0.5;
 
   /** The name of the learning value separation policy, chosen by {@link #vlogPercentile()}. */
   private static final String PERCENTILE_POLICY = "percentile";
@@ -119,6 +124,8 @@ public final class Options {
   private final double vlogPercentile;
   private final long valueLogFileSize;
   private final int valueLogMaxEntries;
+  private final Duration valueLogGcInterval;
+  private final double valueLogGcDiscardRatio;
   private final String valueSeparationPolicy;
   private final ValueSeparationPolicy valueSeparationPolicyProvider;
   private final String valueLogFormat;
@@ -162,6 +169,8 @@ public final class Options {
     this.vlogPercentile = b.vlogPercentile;
     this.valueLogFileSize = b.valueLogFileSize;
     this.valueLogMaxEntries = b.valueLogMaxEntries;
+    this.valueLogGcInterval = b.valueLogGcInterval;
+    this.valueLogGcDiscardRatio = b.valueLogGcDiscardRatio;
     // As Badger: setting VLogPercentile alone turns the dynamic threshold on.
     this.valueSeparationPolicy = b.valueSeparationPolicy == null
         && b.valueSeparationPolicyProvider == null && b.vlogPercentile > 0
@@ -553,6 +562,30 @@ public final class Options {
   }
 
   /**
+   * How often value log garbage collection runs by itself, unlike Badger where the application
+   * must call it: each round rewrites the live values of the files whose known garbage is at
+   * least {@link #valueLogGcDiscardRatio()} of their size (several files per round) and deletes
+   * them. {@link Duration#ZERO} turns the background rounds off; {@link Db#runValueLogGc} works
+   * either way.
+   *
+   * @return the interval, default 1 minute; zero for off
+   */
+  public Duration valueLogGcInterval() {
+    return valueLogGcInterval;
+  }
+
+  /**
+   * The share of a value log file that must be known garbage before the background rounds
+   * rewrite it. Lower reclaims space sooner and rewrites more live values: with 0.5 every value
+   * is rewritten about once over its life (Badger's estimate).
+   *
+   * @return the ratio in (0, 1), default {@value #DEFAULT_VALUE_LOG_GC_DISCARD_RATIO}
+   */
+  public double valueLogGcDiscardRatio() {
+    return valueLogGcDiscardRatio;
+  }
+
+  /**
    * The name of the value separation policy.
    *
    * @return the name, or {@code null} for the registry's default ({@code threshold}); {@code
@@ -665,6 +698,8 @@ public final class Options {
     b.vlogPercentile = vlogPercentile;
     b.valueLogFileSize = valueLogFileSize;
     b.valueLogMaxEntries = valueLogMaxEntries;
+    b.valueLogGcInterval = valueLogGcInterval;
+    b.valueLogGcDiscardRatio = valueLogGcDiscardRatio;
     b.valueSeparationPolicy = valueSeparationPolicy;
     b.valueSeparationPolicyProvider = valueSeparationPolicyProvider;
     b.valueLogFormat = valueLogFormat;
@@ -712,6 +747,8 @@ public final class Options {
         && Double.compare(vlogPercentile, x.vlogPercentile) == 0
         && valueLogFileSize == x.valueLogFileSize
         && valueLogMaxEntries == x.valueLogMaxEntries
+        && valueLogGcInterval.equals(x.valueLogGcInterval)
+        && Double.compare(valueLogGcDiscardRatio, x.valueLogGcDiscardRatio) == 0
         && Objects.equals(valueSeparationPolicy, x.valueSeparationPolicy)
         && valueSeparationPolicyProvider == x.valueSeparationPolicyProvider
         && Objects.equals(valueLogFormat, x.valueLogFormat)
@@ -762,6 +799,8 @@ public final class Options {
         + ", vlogPercentile=" + vlogPercentile
         + ", valueLogFileSize=" + valueLogFileSize
         + ", valueLogMaxEntries=" + valueLogMaxEntries
+        + ", valueLogGcInterval=" + valueLogGcInterval
+        + ", valueLogGcDiscardRatio=" + valueLogGcDiscardRatio
         + ", valueSeparationPolicy="
         + provider(valueSeparationPolicyProvider, valueSeparationPolicy)
         + ", valueLogFormat=" + provider(valueLogFormatProvider, valueLogFormat)
@@ -812,6 +851,8 @@ public final class Options {
     private long valueThreshold = DEFAULT_VALUE_THRESHOLD;
     private long maxValueThreshold = DEFAULT_MAX_VALUE_THRESHOLD;
     private double vlogPercentile = DEFAULT_VLOG_PERCENTILE;
+    private Duration valueLogGcInterval = DEFAULT_VALUE_LOG_GC_INTERVAL;
+    private double valueLogGcDiscardRatio = DEFAULT_VALUE_LOG_GC_DISCARD_RATIO;
     private long valueLogFileSize = DEFAULT_VALUE_LOG_FILE_SIZE;
     private int valueLogMaxEntries = DEFAULT_VALUE_LOG_MAX_ENTRIES;
     private String valueSeparationPolicy;
@@ -1179,6 +1220,37 @@ public final class Options {
     public Builder maxValueThreshold(long value) {
       this.maxValueThreshold =
           checkRange("maxValueThreshold", value, 0, MAX_VALUE_THRESHOLD_LIMIT);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogGcInterval()}.
+     *
+     * @param value the interval, zero to turn the background rounds off
+     * @return this builder
+     */
+    public Builder valueLogGcInterval(Duration value) {
+      Objects.requireNonNull(value, "valueLogGcInterval");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("valueLogGcInterval must be zero (off) or positive,"
+            + " got " + value);
+      }
+      this.valueLogGcInterval = value;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#valueLogGcDiscardRatio()}.
+     *
+     * @param value the ratio, in (0, 1)
+     * @return this builder
+     */
+    public Builder valueLogGcDiscardRatio(double value) {
+      if (!(value > 0 && value < 1)) { // also rejects NaN
+        throw new IllegalArgumentException("valueLogGcDiscardRatio must be in (0, 1), got "
+            + value);
+      }
+      this.valueLogGcDiscardRatio = value;
       return this;
     }
 

@@ -13,6 +13,16 @@ package dev.sett.kv;
 public record ValueLogFileStats(long fileId, long sizeBytes, long garbageBytes) {
 
   /**
+   * Bytes not known to be garbage: live values, and garbage that compactions have not found yet
+   * (for example overwritten values whose old versions are still in the memtables or level 0).
+   *
+   * @return {@code sizeBytes - garbageBytes}, at least 0
+   */
+  public long liveBytes() {
+    return Math.max(0, sizeBytes - garbageBytes);
+  }
+
+  /**
    * The share of the file that is known garbage.
    *
    * @return {@code garbageBytes / sizeBytes}, 0 for an empty file

@@ -35,6 +35,17 @@ public interface TableBuilder {
   long entryCount();
 
   /**
+   * Raises the version the finished table reports as its {@link Table#maxVersion()} to at least
+   * {@code version}, whatever its entries hold. The engine orders level-0 tables by that number
+   * (newest first); a memtable whose entries carry versions older than its newest commit (value
+   * log garbage collection rewrites values at their original versions) passes that commit here,
+   * so its table still sorts as newer than every table flushed before it.
+   *
+   * @param version a version, at least 0
+   */
+  void includeVersion(long version);
+
+  /**
    * Writes the last block, the index, the bloom filter and the footer. The caller then syncs,
    * closes and publishes the file.
    *

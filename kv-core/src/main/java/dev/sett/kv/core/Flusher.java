@@ -116,7 +116,7 @@ final class Flusher {
     }
     long walFlushed = walShared ? handle.walId() - 1 : handle.walId();
     try (EntryIterator it = handle.table().iterator()) {
-      levels.flush(it, walFlushed);
+      levels.flush(it, handle.newestCommit(), walFlushed);
     }
     if (!mutable) {
       memTables.dropFlushed(handle);

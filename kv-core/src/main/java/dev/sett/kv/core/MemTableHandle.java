@@ -18,6 +18,11 @@ final class MemTableHandle {
   private final MemTable table;
   private final long walId;
   private final RefCount refs = new RefCount(1);
+  /**
+   * The newest commit timestamp applied to the memtable. Written by one thread at a time (the
+   * write leader, or the open sequence's replay), read by the flusher.
+   */
+  private volatile long newestCommit;
 
   MemTableHandle(MemTable table, long walId) {
     this.table = table;
@@ -30,6 +35,23 @@ final class MemTableHandle {
 
   long walId() {
     return walId;
+  }
+
+  /**
+   * Records that a commit reached the memtable. Its entries may carry older versions (value log
+   * garbage collection rewrites values at their original versions), so the memtable's own
+   * {@link MemTable#maxVersion()} can lag behind the commit, and its table is sorted in level 0 by
+   * {@link #newestCommit()}.
+   */
+  void noteCommit(long commitTs) {
+    if (commitTs > newestCommit) {
+      newestCommit = commitTs;
+    }
+  }
+
+  /** The newest commit in the memtable, at least its entries' newest version. */
+  long newestCommit() {
+    return Math.max(newestCommit, table.maxVersion());
   }
 
   /** Takes a reference unless the memtable was already released; returns whether it did. */

@@ -19,7 +19,11 @@ import java.util.TreeMap;
  * appliedTs} only grows, and every commit at or below it is in a memtable, so a transaction
  * reading at {@code appliedTs} sees a complete, consistent snapshot without waiting (Badger's
  * read watermark wait is not needed because one ordered path applies commits). {@code committed}
- * holds the write fingerprints of commits newer than the oldest active read timestamp.
+ * holds the write fingerprints of commits newer than the oldest active read timestamp. They are
+ * recorded even when transactions do not detect conflicts: a value log rewrite is checked against
+ * them whatever {@code detectConflicts} says, since rewriting a value that a newer commit replaced
+ * or deleted would bring it back, and a commit that took its timestamp before the rewrite began
+ * but reached the memtable after the rewrite read must be seen too.
  */
 final class Oracle {
   /** Receives the commit timestamp and enqueues the request; runs under the oracle's lock. */
@@ -75,25 +79,54 @@ final class Oracle {
       if (closed) {
         throw new DbClosedException("the database is closed");
       }
-      if (detectConflicts && nReads > 0) {
-        for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
-          Committed c = it.next();
-          if (c.ts <= readTs) {
-            break;
-          }
-          for (long w : c.writes) {
-            if (Arrays.binarySearch(reads, 0, nReads, w) >= 0) {
-              throw new ConflictException("transaction at read timestamp " + readTs
-                  + " read a key that the transaction committed at " + c.ts + " wrote");
-            }
-          }
-        }
+      if (detectConflicts) {
+        checkConflicts(readTs, reads, nReads, "transaction");
       }
       long ts = nextTs++;
       enqueuer.enqueue(ts);
-      if (detectConflicts) {
-        committed.addLast(new Committed(ts, writes));
+      committed.addLast(new Committed(ts, writes));
+      cleanup();
+      return ts;
+    }
+  }
+
+  private void checkConflicts(long readTs, long[] reads, int nReads, String what) {
+    if (nReads == 0) {
+      return;
+    }
+    for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
+      Committed c = it.next();
+      if (c.ts <= readTs) {
+        break;
       }
+      for (long w : c.writes) {
+        if (Arrays.binarySearch(reads, 0, nReads, w) >= 0) {
+          throw new ConflictException(what + " at read timestamp " + readTs
+              + " read a key that the transaction committed at " + c.ts + " wrote");
+        }
+      }
+    }
+  }
+
+  /**
+   * Commits a value log rewrite: fails if any commit after {@code readTs} wrote one of the keys
+   * it read (checked whether or not conflicts are detected for transactions), else assigns a
+   * commit timestamp and enqueues it. The rewrite's own writes are not recorded: they change no
+   * value, so no transaction conflicts with them.
+   *
+   * @param readTs the rewrite's read timestamp, from {@link #beginRead} (ended after this call)
+   * @param reads fingerprints of the keys it rewrites, sorted
+   * @return the commit timestamp
+   * @throws ConflictException if a newer commit wrote one of those keys
+   */
+  long commitRewrite(long readTs, long[] reads, Enqueuer enqueuer) {
+    synchronized (lock) {
+      if (closed) {
+        throw new DbClosedException("the database is closed");
+      }
+      checkConflicts(readTs, reads, reads.length, "value log rewrite");
+      long ts = nextTs++;
+      enqueuer.enqueue(ts);
       cleanup();
       return ts;
     }

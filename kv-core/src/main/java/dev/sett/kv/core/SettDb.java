@@ -69,6 +69,9 @@ final class SettDb implements Db {
   private ValueLogFormat valueLogFormat;
   private ValueSeparationPolicy separationPolicy;
   private SeparatedValues values;
+  private ValueLogGc gc;
+  /** Notified after each flush drops a memtable (see {@link #awaitFlushed}). */
+  private final Object flushMonitor = new Object();
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private boolean flushInBackground = true;
@@ -218,6 +221,61 @@ final class SettDb implements Db {
     if (flushInBackground) {
       flusher.start();
     }
+    gc = new ValueLogGc(this, values.log(), levels.discardStats());
+    if (!options.valueLogGcInterval().isZero()) {
+      gc.startBackground(options.valueLogGcInterval(), options.valueLogGcDiscardRatio());
+    }
+  }
+
+  private void flushProgressed() {
+    synchronized (flushMonitor) {
+      flushMonitor.notifyAll();
+    }
+    ValueLogGc g = gc;
+    if (g != null) {
+      g.flushed();
+    }
+  }
+
+  /**
+   * Waits until every memtable whose WAL id is at most {@code walId} has been flushed.
+   *
+   * @throws DbFailedException if the database failed meanwhile (the flush may never come)
+   * @throws DbClosedException if it was closed meanwhile
+   */
+  void awaitFlushed(long walId) {
+    if (!flushInBackground) {
+      return; // the test seam without a flusher: memtables stay until close
+    }
+    boolean interrupted = false;
+    synchronized (flushMonitor) {
+      while (oldestMemTableWal() <= walId) {
+        pipeline.checkWritable();
+        checkOpen();
+        try {
+          flushMonitor.wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // a manual garbage collection round is short; finish it
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The lowest WAL id among memtables that hold entries (an empty mutable memtable holds no
+   * pointer a replay could check), {@code Long.MAX_VALUE} if none does.
+   */
+  long oldestMemTableWal() {
+    long oldest = Long.MAX_VALUE;
+    for (MemTableHandle h : pipeline.memTables().all) {
+      if (h.table().count() > 0) {
+        oldest = Math.min(oldest, h.walId());
+      }
+    }
+    return oldest;
   }
 
   /**
@@ -236,7 +294,11 @@ final class SettDb implements Db {
     MemTableList memTables = new MemTableList(r.memTables());
     WriteThrottle throttle = new WriteThrottle(levels, slowdownL0);
     failureState.onFailure(throttle::wake);
-    flusher = new Flusher(memTables, levels, storage, failureState, throttle::wake);
+    failureState.onFailure(this::flushProgressed);
+    flusher = new Flusher(memTables, levels, storage, failureState, () -> {
+      throttle.wake();
+      flushProgressed();
+    });
     pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
         memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
         oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
@@ -337,8 +399,18 @@ final class SettDb implements Db {
     } finally {
       MemTableList.release(mts);
     }
-    // Memtables hold the newest versions: anything in the tables is older than what they have.
-    return best != null ? best : levels.get(key, readTs);
+    // Memtables normally hold newer versions than every table, so the tables are skipped. Value
+    // log garbage collection rewrites values at their original versions into the memtable: a
+    // version not above every table's may be shadowed by a newer one in a table, so compare.
+    if (best != null && best.version() > levels.maxVersion()) {
+      return best;
+    }
+    StoredValue inTables = levels.get(key, readTs);
+    if (best == null) {
+      return inTables;
+    }
+    // Equal versions: the memtable's copy is the newer write (a rewrite's new pointer).
+    return inTables != null && inTables.version() > best.version() ? inTables : best;
   }
 
   /** Pins the tables for an iterator. */
@@ -354,7 +426,8 @@ final class SettDb implements Db {
   WriteRequest commitAsync(Transaction txn, WriteRequest r) {
     checkOpen();
     pipeline.checkWritable();
-    long[] writes = options.detectConflicts() ? txn.writeFingerprints(r) : null;
+    // Recorded even without conflict detection: value log rewrites are checked against them.
+    long[] writes = txn.writeFingerprints(r);
     oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, ts -> {
       r.commitTs = ts;
       pipeline.enqueue(r);
@@ -379,6 +452,44 @@ final class SettDb implements Db {
 
   void commit(Transaction txn, WriteRequest r) {
     awaitCommit(commitAsync(txn, r));
+  }
+
+  /**
+   * Commits a value log rewrite (see {@link ValueLogGc}) and waits for it.
+   *
+   * @throws dev.sett.kv.ConflictException if a commit after {@code readTs} wrote one of its keys
+   */
+  void commitRewrite(WriteRequest r, long readTs, long[] sortedKeyFingerprints) {
+    checkOpen();
+    pipeline.checkWritable();
+    oracle.commitRewrite(readTs, sortedKeyFingerprints, ts -> {
+      r.commitTs = ts;
+      pipeline.enqueue(r);
+    });
+    pipeline.tryLead(r);
+    awaitCommit(r);
+  }
+
+  Oracle oracle() {
+    return oracle;
+  }
+
+  /** Value log garbage collection (a seam for tests). */
+  ValueLogGc valueLogGc() {
+    return gc;
+  }
+
+  @Override
+  public boolean runValueLogGc(double discardRatio) {
+    if (!(discardRatio > 0 && discardRatio < 1)) {
+      throw new IllegalArgumentException("discardRatio must be in (0, 1), got " + discardRatio);
+    }
+    checkOpen();
+    try {
+      return gc.runRound(discardRatio, true);
+    } catch (IOException e) {
+      throw new StorageException(null, "value log garbage collection failed: " + e, e);
+    }
   }
 
   /** The failure behind a failed commit future, as the caller should see it. */
@@ -435,7 +546,8 @@ final class SettDb implements Db {
         levels.flushBytesWritten(), levels.compactionBytesRead(),
         levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
         pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),
-        indexCache.sizeBytes(), valueLogFiles());
+        indexCache.sizeBytes(), valueLogFiles(), pipeline.valueLogBytes(), gc.filesDeleted(),
+        gc.valuesRewritten());
   }
 
   private List<ValueLogFileStats> valueLogFiles() {
@@ -496,6 +608,7 @@ final class SettDb implements Db {
     }
     long t0 = System.nanoTime();
     StorageException failure = null;
+    gc.stop(); // before the write path stops: a round in progress ends at its next batch
     oracle.close();
     try {
       pipeline.close();
@@ -515,6 +628,7 @@ final class SettDb implements Db {
         }
         flusher.flush(m.mutable, true);
         flushed++;
+        gc.deletePending(true); // no WAL is replayed any more: rewritten files may go
         if (options.compactL0OnClose()) {
           levels.compactLevelZero();
         }

@@ -88,6 +88,9 @@ final class WalRecovery {
             }
           });
       maxVersion = Math.max(maxVersion, r.maxVersion());
+      for (MemTableHandle h : forThisWal) {
+        h.noteCommit(r.maxVersion()); // the whole WAL's: never below any of its commits
+      }
       if (r.headerTorn()) {
         forThisWal.forEach(MemTableHandle::unref);
         storage.delete(FileNames.wal(id));

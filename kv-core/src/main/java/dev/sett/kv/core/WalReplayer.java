@@ -13,8 +13,11 @@ import java.util.List;
 /**
  * Replays one WAL file, applying each committed transaction as a whole.
  *
- * <p>Rules: entries flagged {@link EntryMeta#TXN} are held until their commit marker arrives with
- * the same version, then applied; an entry without the flag is applied alone. The valid end of the
+ * <p>Rules: entries flagged {@link EntryMeta#TXN} are held until their commit marker arrives,
+ * then applied; the marker's version (the commit timestamp) is at least every entry's version. A
+ * transaction's entries all carry its commit timestamp, except in a value log garbage collection
+ * rewrite, whose entries keep their original, older versions. An entry without the flag is
+ * applied alone. The valid end of the
  * file is the end of the last applied transaction. Reading stops at the first record that is
  * incomplete or fails its checksum, or that breaks the transaction rules. Then:
  *
@@ -113,8 +116,8 @@ final class WalReplayer {
     long maxVersion = 0;
     long applied = 0;
     List<int[]> txn = new ArrayList<>(); // {keyOff, keyLen, valOff, valLen, meta, userMeta} + exp
-    List<Long> txnExpiry = new ArrayList<>();
-    long txnVersion = -1;
+    List<long[]> txnLongs = new ArrayList<>(); // {version, expiresAt}
+    long txnVersion = -1; // the newest entry version of the open transaction, -1 if none
     String problem = null;
     while (pos < limit) {
       if (!c.decode(buf, pos, limit)) {
@@ -134,32 +137,32 @@ final class WalReplayer {
         break;
       }
       if ((c.meta & EntryMeta.FIN_TXN) != 0) {
-        if (txnVersion < 0 || c.version != txnVersion) {
+        if (txnVersion < 0 || c.version < txnVersion) {
           problem = "commit marker for version " + c.version + " does not close the open"
               + " transaction (" + (txnVersion < 0 ? "none" : "version " + txnVersion) + ")";
           break;
         }
         for (int i = 0; i < txn.size(); i++) {
           int[] e = txn.get(i);
-          sink.apply(Arrays.copyOfRange(buf, e[0], e[0] + e[1]), txnVersion, (byte) e[4],
-              (byte) e[5], txnExpiry.get(i), Arrays.copyOfRange(buf, e[2], e[2] + e[3]));
+          long[] l = txnLongs.get(i);
+          sink.apply(Arrays.copyOfRange(buf, e[0], e[0] + e[1]), l[0], (byte) e[4],
+              (byte) e[5], l[1], Arrays.copyOfRange(buf, e[2], e[2] + e[3]));
         }
-        maxVersion = Math.max(maxVersion, txnVersion);
+        maxVersion = Math.max(maxVersion, c.version);
         applied++;
         txn.clear();
-        txnExpiry.clear();
+        txnLongs.clear();
         txnVersion = -1;
         validEnd = c.end;
       } else if ((c.meta & EntryMeta.TXN) != 0) {
-        if (c.keyLength == 0 || (txnVersion >= 0 && c.version != txnVersion)) {
-          problem = "transaction entry with version " + c.version + " inside transaction "
-              + txnVersion;
+        if (c.keyLength == 0 || c.version < 1) {
+          problem = "transaction entry with an empty key or version " + c.version;
           break;
         }
-        txnVersion = c.version;
+        txnVersion = Math.max(txnVersion, c.version);
         txn.add(new int[] {c.keyOffset, c.keyLength, c.valueOffset, c.valueLength,
             c.meta & ~EntryMeta.TXN, c.userMeta});
-        txnExpiry.add(c.expiresAt);
+        txnLongs.add(new long[] {c.version, c.expiresAt});
       } else {
         if (txnVersion >= 0 || c.keyLength == 0) {
           problem = "lone entry inside an open transaction";

@@ -9,6 +9,7 @@ import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.ValueLog;
+import dev.sett.kv.spi.ValuePointer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,7 @@ final class WritePipeline {
   private WalWriter wal; // owned by the leader
   private long nextWalId; // owned by the leader
   private volatile long walBytes; // written by the leader only
+  private volatile long valueLogBytes; // written by the leader only
   private volatile long segmentsWritten; // written by the leader only
   private volatile long requestsWritten; // written by the leader only
 
@@ -225,17 +227,17 @@ final class WritePipeline {
       }
       checkWritable();
       throttle.slowDown(groupBytes(), closing);
-      MemTable table = memTables.current().mutable.table();
+      MemTableHandle table = memTables.current().mutable;
       long pending = 0;
       for (int i = 0; i < group.size(); i++) {
         WriteRequest r = group.get(i);
-        long need = r.footprint(table);
-        if (table.sizeBytes() + pending + need > memTableSize
-            && (table.count() > 0 || pending > 0)) {
+        long need = r.footprint(table.table());
+        if (table.table().sizeBytes() + pending + need > memTableSize
+            && (table.table().count() > 0 || pending > 0)) {
           writeSegment(start, i, table);
           start = i;
           rotate();
-          table = memTables.current().mutable.table();
+          table = memTables.current().mutable;
           pending = 0;
         }
         encode(r);
@@ -271,19 +273,21 @@ final class WritePipeline {
     boolean txn = r.count > 0;
     for (int i = 0; i < r.count; i++) {
       if (r.separate[i]) {
-        r.values[i] = valueLog.add(r.keys[i], r.commitTs, r.metas[i], r.userMetas[i],
-            r.expiresAt[i], r.values[i]).encode();
+        ValuePointer p = valueLog.add(r.keys[i], r.version(i), r.metas[i], r.userMetas[i],
+            r.expiresAt[i], r.values[i]);
+        valueLogBytes += p.recordLength(); // single writer: the leader
+        r.values[i] = p.encode();
         r.metas[i] |= EntryMeta.VALUE_POINTER;
         r.separate[i] = false;
       }
       byte meta = (byte) (r.metas[i] | (txn ? EntryMeta.TXN : 0));
-      wal.add(meta, r.userMetas[i], r.expiresAt[i], r.commitTs, r.keys[i], r.values[i]);
+      wal.add(meta, r.userMetas[i], r.expiresAt[i], r.version(i), r.keys[i], r.values[i]);
     }
     wal.addCommitMarker(r.commitTs);
   }
 
   /** Writes the WAL for group[from, to), inserts it into {@code table} and completes it. */
-  private void writeSegment(int from, int to, MemTable table) {
+  private void writeSegment(int from, int to, MemTableHandle handle) {
     if (from == to) {
       return;
     }
@@ -301,16 +305,18 @@ final class WritePipeline {
     } catch (IOException e) {
       throw fail(new StorageException(wal.name(), "cannot write the WAL", e));
     }
+    MemTable table = handle.table();
     for (int i = from; i < to; i++) {
       WriteRequest r = group.get(i);
       for (int j = 0; j < r.count; j++) {
-        if (!table.put(r.keys[j], r.commitTs, r.metas[j], r.userMetas[j], r.expiresAt[j],
+        if (!table.put(r.keys[j], r.version(j), r.metas[j], r.userMetas[j], r.expiresAt[j],
             r.values[j])) {
           throw fail(new IllegalStateException("memtable refused an entry it had room for ("
               + table.sizeBytes() + " of " + table.capacityBytes() + " bytes used)"));
         }
       }
     }
+    handle.noteCommit(group.get(to - 1).commitTs);
     oracle.applied(group.get(to - 1).commitTs);
     segmentsWritten++; // single writer: the leader; volatile for readers of the statistics
     requestsWritten += to - from;
@@ -372,6 +378,11 @@ final class WritePipeline {
     return throttle.slowdownNanos();
   }
 
+  /** Bytes of records appended to the value log. */
+  long valueLogBytes() {
+    return valueLogBytes;
+  }
+
   /** Bytes written to WAL files. */
   long walBytes() {
     return walBytes;
@@ -380,6 +391,27 @@ final class WritePipeline {
   /** Whether the database is in the failed state. */
   boolean failed() {
     return failure.failed();
+  }
+
+  /**
+   * Seals the mutable memtable (if it holds anything) and starts a fresh one, so the flusher
+   * takes it: value log garbage collection asks for this when a manual round wants the files it
+   * rewrote deleted now, which needs the WAL holding their old pointers flushed.
+   */
+  void sealMemTable() {
+    try {
+      withLead(() -> {
+        if (closed) {
+          throw new DbClosedException("the database is closed");
+        }
+        checkWritable();
+        if (memTables.current().mutable.table().count() > 0) {
+          rotate();
+        }
+      });
+    } catch (IOException e) {
+      throw new StorageException(wal.name(), "cannot seal the memtable", e);
+    }
   }
 
   /** Forces the WAL to stable storage: every commit acknowledged so far survives a power loss. */

@@ -23,6 +23,12 @@ final class WriteRequest {
   /** Whether each value goes to the value log; the leader then replaces it by its pointer. */
   final boolean[] separate;
   final int count;
+  /**
+   * Each entry's version when it is not the commit timestamp: value log garbage collection
+   * rewrites values at their original versions (all below {@code commitTs}); {@code null} for
+   * every other request.
+   */
+  long[] versions;
   long commitTs;
   final CompletableFuture<Void> done = new CompletableFuture<>();
   /** The thread waiting in {@code WritePipeline.await}, if any. */
@@ -36,6 +42,11 @@ final class WriteRequest {
     expiresAt = new long[capacity];
     separate = new boolean[capacity];
     count = capacity;
+  }
+
+  /** The version entry {@code i} is written at. */
+  long version(int i) {
+    return versions == null ? commitTs : versions[i];
   }
 
   /** Memtable bytes this request needs at most. */

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * also rotates every {@value #VALUE_LOG_MAX_ENTRIES} records, and each value is its transaction id
  * padded with 40 to 104 bytes that depend on the id and the key ({@link #value}), so most
  * transactions write values on both sides of the threshold and kills land in value log appends
- * and rotations.
+ * and rotations. Value log garbage collection runs in the background every few milliseconds at
+ * a low ratio (every other round deletes the slots, so files turn to garbage fast): kills land
+ * inside its rewrites and deletions too.
  */
 public final class CrashChild {
   static final int SLOTS = 500;
@@ -39,7 +41,8 @@ public final class CrashChild {
   static Options options(Path dir, boolean sync, boolean separate) {
     Options.Builder b = LsmModelTest.smallTree(dir).syncWrites(sync);
     if (separate) {
-      LsmModelTest.separateValues(b, 64).valueLogMaxEntries(VALUE_LOG_MAX_ENTRIES);
+      LsmModelTest.separateValues(b, 64).valueLogMaxEntries(VALUE_LOG_MAX_ENTRIES)
+          .valueLogGcInterval(java.time.Duration.ofMillis(5)).valueLogGcDiscardRatio(0.2);
     }
     return b.build();
   }

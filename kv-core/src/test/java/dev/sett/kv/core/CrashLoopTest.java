@@ -80,7 +80,7 @@ class CrashLoopTest {
       Process p = new ProcessBuilder(javaBin(), "-Xmx256m", "-cp",
           System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(),
           Boolean.toString(sync), Long.toString(startId), Boolean.toString(separate))
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(root.resolve("child" + cycle + ".err").toFile())
           .start();
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
       Thread reader = new Thread(() -> {
@@ -102,7 +102,8 @@ class CrashLoopTest {
           String line = lines.poll(60, TimeUnit.SECONDS);
           if (line == null || line.equals("EOF")) {
             fail("child stopped acknowledging (cycle " + cycle + ", seed "
-                + TestSeeds.format(seed) + (separate ? ", valueThreshold=64" : "") + ")");
+                + TestSeeds.format(seed) + (separate ? ", valueThreshold=64" : "") + "); its"
+                + " stderr ends:\n" + tail(root.resolve("child" + cycle + ".err")));
           }
           if (line.startsWith("ACK ")) {
             long id = Long.parseLong(line.substring(4));
@@ -133,14 +134,46 @@ class CrashLoopTest {
       acksInDir += acks;
     }
     if (separate && dir != null) {
-      long files = LsmModelTest.valueLogFiles(dir);
+      long files = LsmModelTest.newestValueLogFile(dir); // GC deletes old files
       System.out.println("CrashLoopTest sync=" + sync + ": " + acksInDir + " acknowledgements, "
-          + files + " value log file(s) in the last directory");
+          + "newest value log file " + files + " in the last directory");
       if (acksInDir > 3 * CrashChild.VALUE_LOG_MAX_ENTRIES) {
         // A transaction writes two separated values on average: the kills met rotations.
-        assertTrue(files >= 2, "the value log rotated: " + files + " file(s) after " + acksInDir
+        assertTrue(files >= 2, "the value log rotated: newest file " + files + " after " + acksInDir
             + " acknowledged transactions");
       }
+    }
+  }
+
+  /** Every version of a key the tree still holds, newest first (for failure messages). */
+  private static String history(Db db, byte[] key) {
+    return db.view(txn -> {
+      StringBuilder sb = new StringBuilder();
+      try (dev.sett.kv.KvIterator it = txn.newKeyIterator(key,
+          dev.sett.kv.IteratorOptions.builder().allVersions(true).build())) {
+        for (it.rewind(); it.valid(); it.next()) {
+          Item i = it.item();
+          String v;
+          try {
+            v = i.isDeletedOrExpired() ? "deleted" : s(i.value());
+          } catch (RuntimeException e) {
+            v = e.toString();
+          }
+          sb.append(i.version()).append('=').append(v.length() > 12 ? v.substring(0, 12) : v)
+              .append(' ');
+        }
+      }
+      return sb.toString();
+    });
+  }
+
+  /** The last lines of a child's stderr, for a failure message. */
+  private static String tail(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
     }
   }
 
@@ -168,7 +201,8 @@ class CrashLoopTest {
         }
         if (lastAcked[slot] >= 0) {
           assertTrue(vals[4] != null && last >= lastAcked[slot],
-              what + " lost acknowledged transaction " + lastAcked[slot]);
+              () -> what + " lost acknowledged transaction " + lastAcked[sl] + "; versions of l"
+                  + sl + ": " + history(db, b("l" + sl)));
         }
         // The slot reflects exactly the last transaction that touched it: its four keys are
         // deleted (a deleted key that is back was resurrected) or all hold its values (else the

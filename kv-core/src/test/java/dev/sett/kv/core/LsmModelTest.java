@@ -73,10 +73,26 @@ class LsmModelTest {
     return b.valueThreshold(threshold).valueLogFileSize(Options.MIN_VALUE_LOG_FILE_SIZE);
   }
 
+  /** Background value log GC rounds every 5 ms at a low ratio (the model test forces GC). */
+  static Options.Builder frequentGc(Options.Builder b) {
+    return b.valueLogGcInterval(java.time.Duration.ofMillis(5)).valueLogGcDiscardRatio(0.1);
+  }
+
   /** The value log files in {@code dir} ({@code NNNNNN.vlog}). */
   static long valueLogFiles(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".vlog")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The highest value log file id in {@code dir}, 0 if none. */
+  static long newestValueLogFile(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".vlog"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - ".vlog".length())))
+          .max().orElse(0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -116,12 +132,15 @@ class LsmModelTest {
     if (maxEntries > 0) {
       b.valueLogMaxEntries(maxEntries);
     }
+    frequentGc(b); // at every threshold, the default too (where it finds nothing to do)
     Options o = b.build();
     TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
     List<Snapshot> snapshots = new ArrayList<>();
     Db db = Db.open(o);
     long flushes = 0;
     long compactions = 0;
+    int gcRounds = 0;
+    long gcDeleted = 0; // by manual and background rounds
     long[] separatedBytes = {0};
     ToIntFunction<Random> sizes = rr -> {
       int n = valueSize(rr);
@@ -134,7 +153,7 @@ class LsmModelTest {
         int op = r.nextInt(1000);
         String at = strategy + " valueThreshold=" + threshold + " seed "
             + TestSeeds.format(seed) + " step " + step;
-        if (op < 450 || (op >= 945 && op < 997)) {
+        if (op < 450 || (op >= 945 && op < 990)) {
           writeRandomTransaction(db, model, r, keys, sizes);
         } else if (op < 600) {
           byte[] k = keys.apply(r);
@@ -172,6 +191,11 @@ class LsmModelTest {
           // Background flushes and compactions resume right after, so the shape it leaves is
           // checked in LevelsBehaviourTest (without compactors); here the contents must hold.
           db.flatten(2);
+        } else if (op < 997) {
+          // A manual round as well as the background ones: it also seals the memtable and
+          // waits for its flush, so the files it rewrote are deleted while snapshots are open.
+          gcRounds++;
+          db.runValueLogGc(r.nextBoolean() ? 0.01 : 0.5);
         } else { // op >= 997: reopen
           for (Snapshot s : snapshots) {
             s.txn().close();
@@ -181,6 +205,7 @@ class LsmModelTest {
           // close() flushes the memtable (not in these stats), the next one starts empty
           flushes += st.flushes() + 1;
           compactions += st.compactions();
+          gcDeleted += ((SettDb) db).valueLogGc().filesDeleted();
           db.close();
           db = Db.open(o);
         }
@@ -188,6 +213,7 @@ class LsmModelTest {
       DbStats st = db.stats();
       flushes += st.flushes();
       compactions += st.compactions();
+      gcDeleted += ((SettDb) db).valueLogGc().filesDeleted();
     } finally {
       for (Snapshot s : snapshots) {
         s.txn().close();
@@ -201,10 +227,14 @@ class LsmModelTest {
     long vlogFiles = valueLogFiles(dir);
     System.out.println("LsmModelTest " + strategy + " valueThreshold=" + threshold + ": "
         + flushes + " flushes, " + compactions + " compactions, " + separatedBytes[0]
-        + " value bytes at or above the threshold, " + vlogFiles + " value log file(s)");
+        + " value bytes at or above the threshold, " + vlogFiles + " value log file(s), "
+        + gcDeleted + " value log file(s) collected (" + gcRounds + " manual GC rounds)");
     if (separatedBytes[0] > Options.MIN_VALUE_LOG_FILE_SIZE * 3 / 2) {
       // More than a 1 MiB file holds went to the value log.
-      assertTrue(vlogFiles >= 2, "the value log rotated: " + vlogFiles + " file(s)");
+      // GC deletes old files: the newest file's id tells how often the log rotated.
+      assertTrue(newestValueLogFile(dir) >= 2, "the value log rotated: newest file "
+          + newestValueLogFile(dir));
+      assertTrue(gcDeleted > 0, "GC collected no value log file");
     }
     try (Db again = Db.open(o); Txn t = again.newTransaction(false)) {
       assertEquals(expected(model, new byte[0], false), scan(t, new byte[0], false));

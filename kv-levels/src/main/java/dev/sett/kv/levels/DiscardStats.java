@@ -211,6 +211,20 @@ public final class DiscardStats implements Closeable {
   }
 
   /**
+   * Raises a file's garbage to at least {@code bytes}: garbage collection moved every live value
+   * out of it, so all of it is garbage, and a restart before its deletion picks it first.
+   *
+   * @param fileId the value log file's id
+   * @param bytes the file's size
+   */
+  public synchronized void markGarbage(long fileId, long bytes) {
+    if (bytes > garbage.getOrDefault(fileId, 0L)) {
+      garbage.put(fileId, bytes);
+      version++;
+    }
+  }
+
+  /**
    * Forgets a file (garbage collection deleted it). Persisted by the next {@link #persist()}
    * (an entry for a file that no longer exists is dropped at the next open anyway).
    *

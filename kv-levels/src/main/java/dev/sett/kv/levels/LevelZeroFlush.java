@@ -31,9 +31,11 @@ final class LevelZeroFlush {
   /**
    * Writes every entry of {@code source} into a new L0 table, makes it durable and lists it in
    * the MANIFEST together with {@code walFlushedThrough}; then publishes it to readers. An empty
-   * source writes no table but still records the WAL as flushed.
+   * source writes no table but still records the WAL as flushed. The table's max version is at
+   * least {@code newestCommit} (see {@link dev.sett.kv.spi.TableBuilder#includeVersion}).
    */
-  void flush(EntryIterator source, long walFlushedThrough) throws IOException {
+  void flush(EntryIterator source, long newestCommit, long walFlushedThrough)
+      throws IOException {
     LevelsConfig config = state.config();
     TableWriter w = null;
     TableHandle table = null;
@@ -44,6 +46,7 @@ final class LevelZeroFlush {
         for (; source.valid(); source.next()) {
           w.add(source.key(), source.value());
         }
+        w.includeVersion(newestCommit);
         table = w.finish();
         config.storage().syncDirectory();
       }

@@ -176,11 +176,15 @@ public final class LevelsController implements Closeable {
    * source writes no table but still records the WAL as flushed.
    *
    * @param source a memtable's iterator; closed by the caller
+   * @param newestCommit the newest commit timestamp in the memtable, which may exceed every
+   *     version in it (value log garbage collection rewrites values at their original versions);
+   *     the table sorts in level 0 by it
    * @param walFlushedThrough the highest WAL id now fully in tables, 0 for none
    * @throws IOException if the table or the MANIFEST cannot be written
    */
-  public void flush(EntryIterator source, long walFlushedThrough) throws IOException {
-    flusher.flush(source, walFlushedThrough);
+  public void flush(EntryIterator source, long newestCommit, long walFlushedThrough)
+      throws IOException {
+    flusher.flush(source, newestCommit, walFlushedThrough);
   }
 
   /**

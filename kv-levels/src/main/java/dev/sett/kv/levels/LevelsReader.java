@@ -92,15 +92,9 @@ final class LevelsReader {
     return its;
   }
 
-  /** The highest version in any table, 0 without tables. */
+  /** The highest version in any table, 0 without tables (the current set's; no reference). */
   long maxVersion() {
-    long max = 0;
-    for (TableHandle[] level : state.current().levels) {
-      for (TableHandle t : level) {
-        max = Math.max(max, t.maxVersion);
-      }
-    }
-    return max;
+    return state.current().maxVersion;
   }
 
   /** The ids of the tables in each level, L0 newest first. */

@@ -26,16 +26,21 @@ final class TableSet {
       (a, b) -> Keys.compare(a.smallest, b.smallest);
 
   final TableHandle[][] levels;
+  /** The highest version (or newest commit) of any table in the set, 0 if none. */
+  final long maxVersion;
   private final RefCount refs = new RefCount(1);
 
   /** Takes one reference on every table; the caller owns the set's first reference. */
   TableSet(TableHandle[][] levels) {
     this.levels = levels;
+    long max = 0;
     for (TableHandle[] level : levels) {
       for (TableHandle t : level) {
         t.ref();
+        max = Math.max(max, t.maxVersion);
       }
     }
+    this.maxVersion = max;
   }
 
   static TableSet empty(int maxLevels) {

@@ -38,6 +38,11 @@ final class TableWriter {
     builder.add(key, value);
   }
 
+  /** See {@link TableBuilder#includeVersion}. */
+  void includeVersion(long version) {
+    builder.includeVersion(version);
+  }
+
   long estimatedSize() {
     return builder.estimatedSize();
   }

@@ -128,6 +128,13 @@ final class SstBuilder implements TableBuilder {
   }
 
   @Override
+  public void includeVersion(long version) {
+    if (Long.compareUnsigned(version, maxVersion) > 0) {
+      maxVersion = version;
+    }
+  }
+
+  @Override
   public long entryCount() {
     return entryCount;
   }

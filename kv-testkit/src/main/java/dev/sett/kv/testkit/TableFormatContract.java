@@ -332,6 +332,31 @@ public abstract class TableFormatContract {
     }
   }
 
+  /**
+   * {@code includeVersion} raises the finished table's max version above its entries' (the
+   * engine sorts level 0 by it; a memtable of value log rewrites has old versions but a new
+   * commit), never lowers it, and changes no entry.
+   */
+  @Test
+  void includeVersion_raisesMaxVersion_only() throws IOException {
+    for (long floor : new long[] {0, 5, 7, 1_000}) {
+      MemoryStorage storage = new MemoryStorage();
+      try (WritableFile out = storage.create(FILE_NAME)) {
+        TableBuilder builder = format().newBuilder(out, settings(4096, Compression.LZ4, 0.01));
+        builder.add(b("a"), new StoredValue(7, (byte) 0, (byte) 0, 0, b("a7")));
+        builder.add(b("b"), new StoredValue(3, (byte) 0, (byte) 0, 0, b("b3")));
+        builder.includeVersion(floor);
+        builder.finish();
+        out.sync();
+      }
+      try (Table t = open(storage, true)) {
+        assertEquals(Math.max(7, floor), t.maxVersion(), "includeVersion(" + floor + ")");
+        assertEquals(7, t.get(b("a"), Long.MAX_VALUE).version());
+        assertEquals(3, t.get(b("b"), Long.MAX_VALUE).version());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Open
 

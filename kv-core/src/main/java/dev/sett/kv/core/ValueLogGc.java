@@ -1,0 +1,490 @@
+package dev.sett.kv.core;
+
+import dev.sett.kv.ConflictException;
+import dev.sett.kv.CorruptionException;
+import dev.sett.kv.DbClosedException;
+import dev.sett.kv.internal.Uninterruptibles;
+import dev.sett.kv.levels.DiscardStats;
+import dev.sett.kv.spi.EntryMeta;
+import dev.sett.kv.spi.StoredValue;
+import dev.sett.kv.spi.ValueLog;
+import dev.sett.kv.spi.ValuePointer;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Value log garbage collection (Badger's {@code RunValueLogGC}, with its known hazards closed):
+ * picks the files whose known garbage ({@link DiscardStats}, counted by compactions) is at least a
+ * share of their size, rewrites their live values through the write path at their original
+ * versions, and deletes each file once nothing can read it any more.
+ *
+ * <p><b>Which records are live.</b> A record {@code key@v} at pointer {@code p} is live when,
+ * reading at the rewrite's read timestamp, the tree still holds {@code key@v}, unexpired, and it
+ * points at {@code p}: an {@code allVersions} iterator can still show it, even when newer
+ * versions or a tombstone shadow it, until a compaction drops it.
+ *
+ * <p><b>Never a version above a newer one</b> (badger-notes §8.4 item 2). Rewriting a shadowed
+ * {@code key@v} alone would put it into the memtable above its newer versions and tombstones in
+ * lower levels; a bottom compaction could later drop the tombstone together with the old {@code
+ * key@v} and leave the rewritten copy as the newest version: a deleted key would come back. So a
+ * rewrite also copies, at their own versions and unchanged (inline values, tombstones and
+ * pointers into other files as they are), every newer version of the key up to the read
+ * timestamp: the rewritten version never sits above a version newer than it.
+ *
+ * <p><b>Why the rewrite cannot bring a deleted value back</b> (Badger #2286). The liveness
+ * check and the write are one optimistic transaction: the rewrite reads at {@code readTs}, and
+ * {@link Oracle#commitRewrite} refuses it if any commit after {@code readTs} wrote one of its keys
+ * (the oracle records every commit's keys, with or without conflict detection). A delete or
+ * overwrite that lands during the rewrite therefore fails the batch, which is checked again. A
+ * rewritten entry sits at its original version, so after the commit nothing newer than it exists
+ * for its key except what commits after the rewrite add, above it in the tree.
+ *
+ * <p><b>Same version twice.</b> The rewrite puts {@code key@v} with a new pointer into the
+ * memtable while the old {@code key@v} may still be in an older memtable or table. Every reader
+ * and compaction prefers the newer source for an equal key and version: memtables newest first,
+ * level-0 tables by their newest commit ({@link MemTableHandle#newestCommit()}, which the rewrite's
+ * commit timestamp raises even though its entries are older), then deeper levels. A compaction
+ * that meets both keeps only the newer.
+ *
+ * <p><b>When a file may go.</b> After its live values are rewritten, a file is still read by (a)
+ * transactions (and their iterators and items) that began before the rewrite committed, which may
+ * hold old pointers or read versions older than the ones rewritten, and (b) WAL replay, for as
+ * long as a WAL holding old pointers into it is not flushed (replay checks that every pointer
+ * resolves). So the file waits in {@code pending} until no transaction older than the rewrite's
+ * commit is open and every memtable that existed at that commit has been flushed; a restart
+ * before that finds it marked all garbage and collects it again (nothing live is left in it).
+ * Reads already under way on a deleted file finish: the value log deletes it after them.
+ *
+ * <p>Concurrency notes. Rounds run one at a time ({@code roundLock}): the background thread and
+ * {@link SettDb#runValueLogGc} callers take turns. A round reads the value log (any thread may),
+ * reads the tree like a transaction, and writes like a committer: through the oracle and the write
+ * path, in batches of at most {@value #BATCH_ENTRIES} entries and {@value #BATCH_BYTES} bytes,
+ * so writers wait for it no longer than for any commit of that size. {@code pending} is guarded
+ * by {@code roundLock}; {@link #deletePending} also runs under it.
+ */
+final class ValueLogGc {
+  private static final System.Logger LOG = System.getLogger(ValueLogGc.class.getName());
+  /** Entries per rewrite batch: well below any memtable's capacity in pointers. */
+  static final int BATCH_ENTRIES = 256;
+  /** Value bytes per rewrite batch (the values are held in memory until the commit). */
+  static final long BATCH_BYTES = 4L << 20;
+  /** Files rewritten per round at most, so a round ends and close is not kept waiting. */
+  static final int FILES_PER_ROUND = 4;
+  /** Times a batch is checked again after a commit changed one of its keys. */
+  private static final int CONFLICT_RETRIES = 16;
+
+  /** A rewritten file waiting until nothing reads it (see the class notes). */
+  private record Pending(long fileId, long rewriteTs, long walId) {}
+
+  private final SettDb db;
+  private final ValueLog log;
+  private final DiscardStats discard;
+  private final ReentrantLock roundLock = new ReentrantLock();
+  private final List<Pending> pending = new ArrayList<>(); // guarded by roundLock
+  /** Files that failed to scan (damage): not tried again until reopen. Guarded by roundLock. */
+  private final Set<Long> broken = new HashSet<>();
+  private volatile boolean stopping;
+  /** Whether files wait for deletion; read without the lock by {@link #flushed()}. */
+  private volatile boolean hasPending;
+  private final Object wakeLock = new Object();
+  private boolean wake; // guarded by wakeLock
+  private Thread background;
+  private long filesDeleted; // guarded by roundLock
+  private long valuesRewritten; // guarded by roundLock
+
+  ValueLogGc(SettDb db, ValueLog log, DiscardStats discard) {
+    this.db = db;
+    this.log = log;
+    this.discard = discard;
+  }
+
+  /**
+   * Starts the background rounds on a daemon thread, {@code sett-vlog-gc}: one every {@code
+   * interval}, and a deletion pass after each flush while rewritten files wait for one.
+   */
+  void startBackground(java.time.Duration interval, double ratio) {
+    long intervalNanos = interval.toNanos();
+    background = new Thread(() -> {
+      long next = System.nanoTime() + intervalNanos;
+      while (!stopping) {
+        boolean round;
+        synchronized (wakeLock) {
+          long left = next - System.nanoTime();
+          while (!stopping && !wake && left > 0) {
+            try {
+              wakeLock.wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+              return; // only close interrupts this thread, after stopping is set
+            }
+            left = next - System.nanoTime();
+          }
+          round = left <= 0;
+          wake = false;
+        }
+        if (stopping) {
+          return;
+        }
+        try {
+          if (round) {
+            next = System.nanoTime() + intervalNanos;
+            runRound(ratio, false);
+          } else {
+            deletePending();
+          }
+        } catch (DbClosedException e) {
+          return;
+        } catch (Throwable e) { // never die silently: log, and try again next round
+          LOG.log(System.Logger.Level.WARNING, "value log garbage collection round failed"
+              + " (tried again in " + interval + ")", e);
+          if (db.isClosed() || db.pipeline().failed()) {
+            return;
+          }
+        }
+      }
+    }, "sett-vlog-gc");
+    background.setDaemon(true);
+    background.start();
+  }
+
+  /** Called after each flush: rewritten files waiting for it may go now. */
+  void flushed() {
+    if (hasPending) {
+      synchronized (wakeLock) {
+        wake = true;
+        wakeLock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Makes rounds end at their next batch and stops the background thread; called at close
+   * before the write path stops.
+   */
+  void stop() {
+    stopping = true;
+    synchronized (wakeLock) {
+      wakeLock.notifyAll();
+    }
+    Thread t = background;
+    if (t != null) {
+      Uninterruptibles.join(t);
+    }
+    roundLock.lock(); // waits for a manual round in progress
+    roundLock.unlock();
+  }
+
+  /**
+   * One round: rewrites up to {@value #FILES_PER_ROUND} files whose garbage is at least {@code
+   * ratio} of their size, most garbage first (every candidate is considered, not only the one
+   * with most garbage: Badger #2334), then deletes what may go.
+   *
+   * @param ratio the share of garbage, in (0, 1)
+   * @param sealForDeletion whether to seal the mutable memtable when a rewritten file waits only
+   *     for it to be flushed (a manual call, which wants the space back now)
+   * @return whether a file was rewritten or deleted
+   */
+  boolean runRound(double ratio, boolean sealForDeletion) throws IOException {
+    roundLock.lock();
+    try {
+      boolean did = deletePending();
+      int rewritten = 0;
+      for (DiscardStats.FileGarbage g : discard.byMostGarbage()) {
+        if (stopping || rewritten >= FILES_PER_ROUND) {
+          break;
+        }
+        long id = g.fileId();
+        if (!eligible(id, g.bytes(), ratio)) {
+          continue;
+        }
+        if (rewrite(id)) {
+          rewritten++;
+          did = true;
+        }
+      }
+      if (!pending.isEmpty() && sealForDeletion && !stopping) {
+        db.pipeline().sealMemTable();
+        db.awaitFlushed(pending.get(pending.size() - 1).walId());
+      }
+      did |= deletePending();
+      discard.persistQuietly();
+      return did;
+    } finally {
+      roundLock.unlock();
+    }
+  }
+
+  private boolean eligible(long id, long garbage, double ratio) throws IOException {
+    if (broken.contains(id) || id == log.activeFileId()) {
+      return false;
+    }
+    for (Pending p : pending) {
+      if (p.fileId() == id) {
+        return false;
+      }
+    }
+    long size;
+    try {
+      size = log.fileSize(id);
+    } catch (NoSuchFileException gone) {
+      discard.remove(id); // counted by a compaction after the file was collected
+      return false;
+    }
+    return size > 0 && garbage >= ratio * size;
+  }
+
+  /** A record seen in the file, to be checked and maybe rewritten. */
+  private record Candidate(byte[] key, long version, byte meta, byte userMeta, long expiresAt,
+      ValuePointer pointer) {}
+
+  /**
+   * Moves a file's live values into the active file; returns whether the file then waits for
+   * deletion (false if it was damaged or the round stopped).
+   */
+  private boolean rewrite(long fileId) throws IOException {
+    List<Candidate> batch = new ArrayList<>();
+    long[] batchBytes = {0};
+    long[] moved = {0};
+    long size = log.fileSize(fileId);
+    try {
+      log.scan(fileId, rec -> {
+        if (stopping) {
+          return false;
+        }
+        if (EntryMeta.isDeletedOrExpired(rec.meta(), rec.expiresAt(), db.nowSeconds())) {
+          return true; // expired: no reader sees it
+        }
+        batch.add(new Candidate(rec.key(), rec.version(), rec.meta(), rec.userMeta(),
+            rec.expiresAt(), rec.pointer()));
+        batchBytes[0] += rec.pointer().valueSize();
+        if (batch.size() >= BATCH_ENTRIES || batchBytes[0] >= BATCH_BYTES) {
+          moved[0] += rewriteBatch(batch);
+          batch.clear();
+          batchBytes[0] = 0;
+        }
+        return true;
+      });
+    } catch (CorruptionException e) {
+      broken.add(fileId);
+      LOG.log(System.Logger.Level.ERROR, "value log garbage collection skips {0} until the next"
+          + " open: {1}", log.fileName(fileId), e.getMessage());
+      return false;
+    }
+    if (stopping) {
+      return false;
+    }
+    moved[0] += rewriteBatch(batch);
+    valuesRewritten += moved[0];
+    // Everything live has moved: all of the file is garbage now, also after a restart.
+    discard.markGarbage(fileId, size);
+    pending.add(new Pending(fileId, db.oracle().appliedTs(), db.memTables().mutable.walId()));
+    hasPending = true;
+    LOG.log(System.Logger.Level.INFO, "value log garbage collection rewrote {0} live value(s)"
+        + " of {1} ({2} bytes); it is deleted once no reader needs it", moved[0],
+        log.fileName(fileId), size);
+    return true;
+  }
+
+  /** Checks and rewrites one batch, again after a conflict; returns the values rewritten. */
+  private int rewriteBatch(List<Candidate> batch) throws IOException {
+    for (int attempt = 0; !batch.isEmpty(); attempt++) {
+      if (stopping) {
+        throw new DbClosedException("the database is closing");
+      }
+      long readTs = db.oracle().beginRead();
+      try {
+        List<Candidate> live = new ArrayList<>();
+        List<byte[]> newerKeys = new ArrayList<>();
+        List<StoredValue> newer = new ArrayList<>();
+        for (Candidate c : batch) {
+          int before = newer.size();
+          if (isLive(c, readTs, newer)) {
+            live.add(c);
+            for (int i = before; i < newer.size(); i++) {
+              newerKeys.add(c.key());
+            }
+          }
+        }
+        if (live.isEmpty()) {
+          return 0;
+        }
+        commit(live, newerKeys, newer, readTs);
+        return live.size();
+      } catch (ConflictException e) {
+        if (attempt >= CONFLICT_RETRIES) {
+          throw new IOException("value log rewrite kept conflicting with commits ("
+              + CONFLICT_RETRIES + " attempts)", e);
+        }
+      } finally {
+        db.oracle().endRead(readTs);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Whether {@code c} is still in the tree at its pointer (see the class notes); if so, adds the
+   * key's newer versions up to {@code readTs} to {@code newer}, newest first.
+   */
+  private boolean isLive(Candidate c, long readTs, List<StoredValue> newer) {
+    int mark = newer.size();
+    StoredValue sv = db.find(c.key(), readTs);
+    while (sv != null && sv.version() > c.version()) {
+      newer.add(sv);
+      sv = db.find(c.key(), sv.version() - 1);
+    }
+    boolean live = sv != null && sv.version() == c.version()
+        && (sv.meta() & EntryMeta.VALUE_POINTER) != 0
+        && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), db.nowSeconds())
+        && pointsAt(sv, c.pointer());
+    if (!live) {
+      newer.subList(mark, newer.size()).clear();
+    }
+    return live;
+  }
+
+  private static boolean pointsAt(StoredValue sv, ValuePointer p) {
+    try {
+      return ValuePointer.decode(sv.value()).equals(p);
+    } catch (IllegalArgumentException e) {
+      return false; // not this record's pointer; the read path reports the damage
+    }
+  }
+
+  /**
+   * Writes the live values at their versions, with copies of their keys' newer versions, as one
+   * optimistic transaction. A version both rewritten and copied (it is in this file and newer
+   * than another rewritten version of its key) is written once, rewritten: the copy would point
+   * into this file.
+   */
+  private void commit(List<Candidate> live, List<byte[]> newerKeys, List<StoredValue> newer,
+      long readTs) throws IOException {
+    Set<String> rewritten = new HashSet<>();
+    for (Candidate c : live) {
+      rewritten.add(internalKey(c.key(), c.version()));
+    }
+    Set<String> copied = new HashSet<>();
+    List<Integer> copies = new ArrayList<>();
+    for (int i = 0; i < newer.size(); i++) {
+      String k = internalKey(newerKeys.get(i), newer.get(i).version());
+      if (!rewritten.contains(k) && copied.add(k)) {
+        copies.add(i);
+      }
+    }
+    int n = live.size() + copies.size();
+    WriteRequest r = new WriteRequest(n);
+    r.versions = new long[n];
+    long[] reads = new long[n];
+    for (int i = 0; i < live.size(); i++) {
+      Candidate c = live.get(i);
+      r.keys[i] = c.key();
+      r.values[i] = log.read(c.pointer());
+      r.metas[i] = (byte) (c.meta() & ~(EntryMeta.VALUE_POINTER | EntryMeta.TXN));
+      r.userMetas[i] = c.userMeta();
+      r.expiresAt[i] = c.expiresAt();
+      r.separate[i] = true; // it was separated once: the decision stays with the entry
+      r.versions[i] = c.version();
+      reads[i] = Oracle.fingerprint(c.key());
+    }
+    for (int j = 0; j < copies.size(); j++) {
+      int i = live.size() + j;
+      StoredValue sv = newer.get(copies.get(j));
+      r.keys[i] = newerKeys.get(copies.get(j));
+      r.values[i] = sv.value(); // inline bytes, or a pointer into another file, as stored
+      r.metas[i] = (byte) (sv.meta() & ~EntryMeta.TXN);
+      r.userMetas[i] = sv.userMeta();
+      r.expiresAt[i] = sv.expiresAt();
+      r.versions[i] = sv.version();
+      reads[i] = Oracle.fingerprint(r.keys[i]);
+    }
+    Arrays.sort(reads);
+    db.commitRewrite(r, readTs, reads);
+  }
+
+  private static String internalKey(byte[] key, long version) {
+    return new String(key, java.nio.charset.StandardCharsets.ISO_8859_1) + '@' + version;
+  }
+
+  /** Deletes the rewritten files nothing can read any more; returns whether one was deleted. */
+  boolean deletePending() {
+    return deletePending(false);
+  }
+
+  /**
+   * As {@link #deletePending()}; {@code allFlushed} says every memtable was just flushed (close).
+   */
+  boolean deletePending(boolean allFlushed) {
+    roundLock.lock();
+    try {
+      if (pending.isEmpty()) {
+        return false;
+      }
+      long oldestReader = db.oracle().discardAtOrBelow();
+      long oldestWal = db.oldestMemTableWal();
+      boolean deleted = false;
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        Pending p = it.next();
+        if (oldestReader < p.rewriteTs() || (!allFlushed && oldestWal <= p.walId())) {
+          continue;
+        }
+        // No sync needed: the rewrite's memtable is flushed (a synced table), and the value log
+        // was synced when that memtable's WAL was sealed.
+        try {
+          log.deleteFile(p.fileId());
+        } catch (NoSuchFileException gone) {
+          // deleted already
+        } catch (IOException | RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot delete collected value log file {0}"
+              + " (tried again later): {1}", log.fileName(p.fileId()), e.toString());
+          continue;
+        }
+        it.remove();
+        discard.remove(p.fileId());
+        filesDeleted++;
+        deleted = true;
+      }
+      if (deleted) {
+        discard.persistQuietly();
+      }
+      hasPending = !pending.isEmpty();
+      return deleted;
+    } finally {
+      roundLock.unlock();
+    }
+  }
+
+  /** Files deleted so far (for statistics and tests). */
+  long filesDeleted() {
+    roundLock.lock();
+    try {
+      return filesDeleted;
+    } finally {
+      roundLock.unlock();
+    }
+  }
+
+  /** Values rewritten so far. */
+  long valuesRewritten() {
+    roundLock.lock();
+    try {
+      return valuesRewritten;
+    } finally {
+      roundLock.unlock();
+    }
+  }
+
+  /** Files rewritten and waiting for deletion. */
+  int pendingFiles() {
+    roundLock.lock();
+    try {
+      return pending.size();
+    } finally {
+      roundLock.unlock();
+    }
+  }
+}
