@@ -121,6 +121,14 @@ final class BenchCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   private int threads = 1;
 
+  @Option(
+      names = "--overwrites",
+      paramLabel = "N",
+      description = "After the load, write every key N more times (same values, new versions),"
+          + " timed as an overwrite phase: the garbage that value log GC must reclaim"
+          + " (default: ${DEFAULT-VALUE}).")
+  private int overwrites;
+
   @Option(names = "--sync", description = "Fsync every commit (syncWrites).")
   private boolean sync;
 
@@ -236,6 +244,9 @@ final class BenchCommand implements Callable<Integer> {
     LsmSummary lsm;
     try {
       phases.add(load(db, workload, memory));
+      if (overwrites > 0) {
+        phases.add(overwrite(db, workload, memory));
+      }
       phases.add(read(db, workload, memory, check));
       lsm = LsmSummary.settle(db, settleSeconds, memory);
     } catch (RuntimeException e) {
@@ -250,7 +261,8 @@ final class BenchCommand implements Callable<Integer> {
     t0 = System.nanoTime();
     db.close();
     long closeNanos = System.nanoTime() - t0;
-    DiskFootprint disk = DiskFootprint.measure(lsm.stats(), dir, workload.userBytes());
+    DiskFootprint disk = DiskFootprint.measure(lsm.stats(), dir, workload.userBytes(),
+        workload.userBytes() * (1 + overwrites));
 
     printResults(report, phases, openNanos, closeNanos, check, memory);
     lsm.print(report);
@@ -260,7 +272,7 @@ final class BenchCommand implements Callable<Integer> {
           + " (seed " + SeedConverter.format(runSeed) + ")");
     }
     if (resultFile != null) {
-      PointResult result = PointResult.of(phases.get(0), phases.get(1), disk,
+      PointResult result = PointResult.of(phases.get(0), phases.get(phases.size() - 1), disk,
           lsm.stats().writeAmplification(), memory.peakHeapUsed(), PeakMemory.peakRss());
       Files.writeString(resultFile, result.toLine() + "\n", StandardCharsets.UTF_8);
     }
@@ -320,7 +332,7 @@ final class BenchCommand implements Callable<Integer> {
     report.phases(phases);
     report.gap();
     report.line("latency", "load: " + phases.get(0).latencyOf()
-        + "; read: " + phases.get(1).latencyOf());
+        + "; read: " + phases.get(phases.size() - 1).latencyOf());
     report.line("open", BenchReport.seconds(openNanos));
     report.line("close", BenchReport.seconds(closeNanos)
         + " (drains writes, flushes the memtables)");
@@ -409,6 +421,9 @@ final class BenchCommand implements Callable<Integer> {
     if (threads < 1 || threads > MAX_THREADS) {
       throw usage("--threads must be in [1, " + MAX_THREADS + "], got " + threads);
     }
+    if (overwrites < 0 || overwrites > 1000) {
+      throw usage("--overwrites must be in [0, 1000], got " + overwrites);
+    }
     // An entry's footprint is bounded by key + value (or a pointer, for a value the value log
     // takes) + MAX_ENTRY_OVERHEAD: the rule commits obey. The largest entry has the largest
     // value the tree keeps, or a pointer if every value is separated.
@@ -489,6 +504,18 @@ final class BenchCommand implements Callable<Integer> {
       loadSlice(db, workload, 0, keys, rec::record, () -> false);
     } else {
       loadConcurrently(db, workload, rec);
+    }
+    return rec.finish();
+  }
+
+  /** Writes every key {@code --overwrites} more times, one thread, as the load does. */
+  private PhaseResult overwrite(Db db, BenchWorkload workload, PeakMemory memory) {
+    String latencyOf = batch == 1 ? "one db.update with 1 put"
+        : "one db.update with " + batch + " puts";
+    PhaseRecorder rec = new PhaseRecorder("overwrite", latencyOf, keys * overwrites,
+        workload.userBytes() * overwrites, memory, root.err(), root.terminal());
+    for (int pass = 0; pass < overwrites; pass++) {
+      loadSlice(db, workload, 0, keys, rec::record, () -> false);
     }
     return rec.finish();
   }

@@ -12,19 +12,20 @@ import java.util.stream.Stream;
  * the bytes of keys and values the user wrote.
  *
  * <p>Bytes written are the engine's counters taken just before close (WAL, tables flushed and
- * compacted), plus the value log files, plus the tables that close itself wrote. The last two
- * are read off the directory after close, because the counters cannot be read once the database
- * is closed: the value log only grows (a bench writes every key once, so there is no garbage to
- * collect), and close flushes the memtables into new tables, which show as the growth of the
- * {@code .sst} bytes over what the counters last saw. (A compaction at close, {@code
+ * compacted), plus the value log's appends (garbage collection's rewrites included), plus the
+ * tables that close itself wrote. The last is read off the directory after close, because the
+ * counters cannot be read once the database is closed: close flushes the memtables into new
+ * tables, which show as the growth of the {@code .sst} bytes over what the counters last saw. (A compaction at close, {@code
  * compactL0OnClose}, would hide part of that growth; bench does not set it.)
  *
- * @param userBytes bytes of keys and values written by the load phase
+ * @param userBytes bytes of the live keys and values (the load phase's; overwrites replace them)
+ * @param userBytesWritten bytes of keys and values written by every phase
  * @param bytesWritten bytes written to disk: WAL, tables, value log
  * @param bytesOnDisk bytes of every file in the directory after close
  * @param valueLogBytes bytes of the {@code .vlog} files after close
  */
-record DiskFootprint(long userBytes, long bytesWritten, long bytesOnDisk, long valueLogBytes) {
+record DiskFootprint(long userBytes, long userBytesWritten, long bytesWritten, long bytesOnDisk,
+    long valueLogBytes) {
   private static final String TABLE_SUFFIX = ".sst";
   private static final String VALUE_LOG_SUFFIX = ".vlog";
 
@@ -33,11 +34,13 @@ record DiskFootprint(long userBytes, long bytesWritten, long bytesOnDisk, long v
    *
    * @param beforeClose the statistics taken just before close
    * @param dir the database directory, closed
-   * @param userBytes bytes of keys and values written
+   * @param userBytes bytes of the live keys and values
+   * @param userBytesWritten bytes of keys and values written
    * @return the footprint
    * @throws IOException if the directory cannot be listed
    */
-  static DiskFootprint measure(DbStats beforeClose, Path dir, long userBytes) throws IOException {
+  static DiskFootprint measure(DbStats beforeClose, Path dir, long userBytes,
+      long userBytesWritten) throws IOException {
     long all = 0;
     long tables = 0;
     long valueLog = 0;
@@ -58,8 +61,9 @@ record DiskFootprint(long userBytes, long bytesWritten, long bytesOnDisk, long v
     }
     long writtenByClose = Math.max(0, tables - beforeClose.tableBytes());
     long written = beforeClose.walBytesWritten() + beforeClose.flushBytesWritten()
-        + beforeClose.compactionBytesWritten() + writtenByClose + valueLog;
-    return new DiskFootprint(userBytes, written, all, valueLog);
+        + beforeClose.compactionBytesWritten() + writtenByClose
+        + beforeClose.valueLogBytesWritten();
+    return new DiskFootprint(userBytes, userBytesWritten, written, all, valueLog);
   }
 
   /**
@@ -68,7 +72,7 @@ record DiskFootprint(long userBytes, long bytesWritten, long bytesOnDisk, long v
    * @return the ratio
    */
   double writeAmplification() {
-    return (double) bytesWritten / Math.max(1, userBytes);
+    return (double) bytesWritten / Math.max(1, userBytesWritten);
   }
 
   /**
@@ -94,5 +98,10 @@ record DiskFootprint(long userBytes, long bytesWritten, long bytesOnDisk, long v
     report.line("disk write", String.format(Locale.ROOT,
         "%s (write amp %.2f: WAL, tables and value log / keys and values)",
         BenchReport.bytes(bytesWritten), writeAmplification()));
+    if (userBytesWritten != userBytes) {
+      report.line("overwritten", BenchReport.bytes(userBytesWritten) + " of keys and values"
+          + " written in all; value log " + String.format(Locale.ROOT, "%.2f",
+              (double) valueLogBytes / Math.max(1, userBytes)) + "x the live keys and values");
+    }
   }
 }

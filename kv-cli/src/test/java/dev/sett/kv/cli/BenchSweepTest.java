@@ -134,4 +134,20 @@ class BenchSweepTest {
       assertTrue(r.out().contains(expected), "missing '" + expected + "' in\n" + r);
     }
   }
+
+  @Test
+  void overwrites_areTimedAsAPhase_andTheLiveDataStaysTheBaseOfSpaceAmplification() {
+    CliRun r = sett("bench", "--dir", tmp.resolve("db").toString(), "--keys", "2000",
+        "--value-size", "1k", "--value-threshold", "512", "--overwrites", "3",
+        "--settle-seconds", "0", "--seed", "9");
+    assertEquals(0, r.exitCode(), r::toString);
+    for (String expected : new String[] {"overwrite", "all 2,000 keys read back with the right"
+        + " value", "of keys and values written in all; value log"}) {
+      assertTrue(r.out().contains(expected), "missing '" + expected + "' in\n" + r);
+    }
+    CliRun bad = sett("bench", "--dir", tmp.resolve("db2").toString(), "--keys", "10",
+        "--overwrites", "-1");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("--overwrites must be in [0, 1000], got -1"), bad::toString);
+  }
 }
