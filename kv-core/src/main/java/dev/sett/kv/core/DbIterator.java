@@ -11,7 +11,9 @@ import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.StoredValue;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -24,6 +26,14 @@ import java.util.NoSuchElementException;
  * timestamp; the merged cursor then already stands on the previous key. A tombstone or an expired
  * version hides its key (unless {@code allVersions}); versions at or below {@code sinceTs} are
  * skipped.
+ *
+ * <p>With {@code allVersions}, the versions shown are the ones the database keeps, not whatever
+ * compactions have not dropped yet: at or below the discard timestamp when the iterator was made
+ * (the oldest open read timestamp), a key's versions end, as in a compaction, after the {@code
+ * numVersionsToKeep}-th one or after a tombstone, an expired version or one that discards
+ * earlier versions (which is shown). So what an iterator shows does not depend on when
+ * compactions ran, and value log garbage collection may free the values of the versions it hides
+ * (see {@link ValueLogGc}). Badger shows every version still in the tree.
  */
 final class DbIterator implements KvIterator {
   private final Transaction txn;
@@ -39,6 +49,15 @@ final class DbIterator implements KvIterator {
   private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
   private final int readAhead; // 0: no read-ahead
+  /** Versions at or below it that compactions may drop are hidden (allVersions). */
+  private final long discardTs;
+  private final int versionsToKeep;
+  /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
+  private byte[] versionKey;
+  private int versionsCounted;
+  private boolean versionsEnded;
+  /** Backward allVersions: one key's versions to show, oldest first. */
+  private final ArrayDeque<ItemImpl> backlog = new ArrayDeque<>();
   /** Items found beyond the current one, in iteration order (read-ahead); at most readAhead. */
   private final ArrayDeque<ItemImpl> ahead = new ArrayDeque<>();
   private boolean pulledAny; // since the last positioning
@@ -63,6 +82,8 @@ final class DbIterator implements KvIterator {
     this.memTables = memTables;
     this.pinned = pinned;
     this.readAhead = options.prefetchValues() ? options.prefetchSize() : 0;
+    this.discardTs = Math.min(readTs, db.oracle().discardAtOrBelow());
+    this.versionsToKeep = db.options().numVersionsToKeep();
   }
 
   private void checkOpen() {
@@ -96,6 +117,8 @@ final class DbIterator implements KvIterator {
   /** Forgets the position: what was read ahead belongs to it. */
   private void reset() {
     lastKey = null;
+    versionKey = null;
+    backlog.clear();
     ahead.clear();
     pulledAny = false;
     exhausted = false;
@@ -188,8 +211,9 @@ final class DbIterator implements KvIterator {
         continue;
       }
       if (allVersions) {
-        if (v > sinceTs) {
-          return new ItemImpl(k, merged.value(), now, values);
+        StoredValue sv = merged.value();
+        if (!hiddenVersion(k, v, sv) && v > sinceTs) {
+          return new ItemImpl(k, sv, now, values);
         }
         merged.next();
         continue;
@@ -208,7 +232,36 @@ final class DbIterator implements KvIterator {
     return null;
   }
 
+  /**
+   * Whether an allVersions iterator hides this version (see the class notes). Called for every
+   * version at or below the read timestamp of a key, newest first.
+   */
+  private boolean hiddenVersion(byte[] k, long v, StoredValue sv) {
+    if (versionKey == null || !Arrays.equals(k, versionKey)) {
+      versionKey = k;
+      versionsCounted = 0;
+      versionsEnded = false;
+    }
+    if (v > discardTs) {
+      return false;
+    }
+    if (versionsEnded) {
+      return true;
+    }
+    versionsCounted++;
+    if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)
+        || (sv.meta() & EntryMeta.DISCARD_EARLIER_VERSIONS) != 0
+        || versionsCounted >= versionsToKeep) {
+      versionsEnded = true;
+    }
+    return false;
+  }
+
   private ItemImpl findBackward() {
+    ItemImpl queued = backlog.pollFirst();
+    if (queued != null) {
+      return queued;
+    }
     while (merged.valid()) {
       byte[] k = merged.key();
       if (!inRange(k)) {
@@ -219,11 +272,26 @@ final class DbIterator implements KvIterator {
         continue;
       }
       if (allVersions) {
-        long v = merged.version();
-        StoredValue sv = merged.value();
-        merged.prev();
-        if (v <= readTs && v > sinceTs) {
-          return new ItemImpl(k, sv, now, values);
+        List<StoredValue> versions = new ArrayList<>(); // oldest first
+        while (merged.valid() && Arrays.equals(merged.key(), k)) {
+          if (merged.version() <= readTs) {
+            versions.add(merged.value());
+          }
+          merged.prev();
+        }
+        boolean[] hidden = new boolean[versions.size()];
+        versionKey = null;
+        for (int i = versions.size() - 1; i >= 0; i--) { // newest first, as a compaction
+          hidden[i] = hiddenVersion(k, versions.get(i).version(), versions.get(i));
+        }
+        for (int i = 0; i < versions.size(); i++) {
+          if (!hidden[i] && versions.get(i).version() > sinceTs) {
+            backlog.addLast(new ItemImpl(k, versions.get(i), now, values));
+          }
+        }
+        ItemImpl first = backlog.pollFirst();
+        if (first != null) {
+          return first;
         }
         continue;
       }

@@ -150,6 +150,16 @@ final class Oracle {
     }
   }
 
+  /**
+   * Whether no open transaction reads at or below {@code ts} (value log garbage collection waits
+   * for this before deleting a file, see {@code ValueLogGc}).
+   */
+  boolean noReadersAtOrBelow(long ts) {
+    synchronized (lock) {
+      return activeReads.isEmpty() || activeReads.firstKey() > ts;
+    }
+  }
+
   /** Called by the write leader once every commit up to {@code ts} is in a memtable. */
   void applied(long ts) {
     appliedTs = ts;

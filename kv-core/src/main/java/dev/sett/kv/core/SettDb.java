@@ -221,7 +221,7 @@ final class SettDb implements Db {
     if (flushInBackground) {
       flusher.start();
     }
-    gc = new ValueLogGc(this, values.log(), levels.discardStats());
+    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep());
     if (!options.valueLogGcInterval().isZero()) {
       gc.startBackground(options.valueLogGcInterval(), options.valueLogGcDiscardRatio());
     }

@@ -24,10 +24,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * share of their size, rewrites their live values through the write path at their original
  * versions, and deletes each file once nothing can read it any more.
  *
+ * <p><b>Which files.</b> First those whose garbage as compactions counted it ({@link
+ * DiscardStats}) is at least the ratio, most first. Compactions only see garbage once the old
+ * versions reach them: with overwrites that stay in the memtables and level 0 (a small tree, a
+ * value log that holds nearly all the bytes) they count nothing, and Badger's GC then does nothing
+ * (badger-notes §8.1). So when fewer than {@value #FILES_PER_ROUND} files qualify, a round also
+ * samples up to {@value #SAMPLES_PER_ROUND} other sealed files, oldest first: it checks the
+ * liveness of their first {@value #SAMPLE_RECORDS} records and rewrites a file whose sampled
+ * garbage reaches the ratio. A file sampled below the ratio is not sampled again for {@value
+ * #RESAMPLE_AFTER_ROUNDS} rounds.
+ *
  * <p><b>Which records are live.</b> A record {@code key@v} at pointer {@code p} is live when,
- * reading at the rewrite's read timestamp, the tree still holds {@code key@v}, unexpired, and it
- * points at {@code p}: an {@code allVersions} iterator can still show it, even when newer
- * versions or a tombstone shadow it, until a compaction drops it.
+ * reading at the rewrite's read timestamp, the tree still holds {@code key@v}, unexpired, at
+ * {@code p}, and no reader from then on can see it: it is among the {@code numVersionsToKeep}
+ * newest versions and no tombstone, expired version or version that discards earlier ones is
+ * newer. That is the rule compactions drop versions by, and {@code allVersions} iterators hide
+ * what it drops ({@link DbIterator}), so a version may be dead here while it is still in the
+ * memtable or a table: garbage is found without waiting for compactions.
  *
  * <p><b>Never a version above a newer one</b> (badger-notes §8.4 item 2). Rewriting a shadowed
  * {@code key@v} alone would put it into the memtable above its newer versions and tombstones in
@@ -54,11 +67,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>When a file may go.</b> After its live values are rewritten, a file is still read by (a)
  * transactions (and their iterators and items) that began before the rewrite committed, which may
- * hold old pointers or read versions older than the ones rewritten, and (b) WAL replay, for as
- * long as a WAL holding old pointers into it is not flushed (replay checks that every pointer
- * resolves). So the file waits in {@code pending} until no transaction older than the rewrite's
- * commit is open and every memtable that existed at that commit has been flushed; a restart
- * before that finds it marked all garbage and collects it again (nothing live is left in it).
+ * hold old pointers or read versions older than the ones rewritten; (b) {@code allVersions}
+ * iterators made while such a transaction was open, whose discard timestamp is older than the
+ * rewrite, so they may show versions it left behind; and (c) WAL replay, for as long as a WAL
+ * holding old pointers into it is not flushed (replay checks that every pointer resolves). So the
+ * file waits in {@code pending} until no transaction reads below the rewrite's commit, then until
+ * no transaction that was open at that moment is left ({@code quietTs}), and until every memtable
+ * that existed at the rewrite has been flushed; a restart before that finds it marked all garbage
+ * and collects it again (nothing live is left in it).
  * Reads already under way on a deleted file finish: the value log deletes it after them.
  *
  * <p>Concurrency notes. Rounds run one at a time ({@code roundLock}): the background thread and
@@ -76,15 +92,34 @@ final class ValueLogGc {
   static final long BATCH_BYTES = 4L << 20;
   /** Files rewritten per round at most, so a round ends and close is not kept waiting. */
   static final int FILES_PER_ROUND = 4;
+  /** Sealed files sampled per round when the discard statistics name too few. */
+  static final int SAMPLES_PER_ROUND = 2;
+  /** Records checked when sampling a file. */
+  static final int SAMPLE_RECORDS = 2000;
+  /** Rounds before a file sampled below the ratio is sampled again. */
+  static final int RESAMPLE_AFTER_ROUNDS = 8;
   /** Times a batch is checked again after a commit changed one of its keys. */
   private static final int CONFLICT_RETRIES = 16;
 
   /** A rewritten file waiting until nothing reads it (see the class notes). */
-  private record Pending(long fileId, long rewriteTs, long walId) {}
+  private static final class Pending {
+    final long fileId;
+    final long rewriteTs;
+    final long walId;
+    /** The applied timestamp when no reader older than the rewrite was left; -1 before. */
+    long quietTs = -1;
+
+    Pending(long fileId, long rewriteTs, long walId) {
+      this.fileId = fileId;
+      this.rewriteTs = rewriteTs;
+      this.walId = walId;
+    }
+  }
 
   private final SettDb db;
   private final ValueLog log;
   private final DiscardStats discard;
+  private final int versionsToKeep;
   private final ReentrantLock roundLock = new ReentrantLock();
   private final List<Pending> pending = new ArrayList<>(); // guarded by roundLock
   /** Files that failed to scan (damage): not tried again until reopen. Guarded by roundLock. */
@@ -95,10 +130,14 @@ final class ValueLogGc {
   private final Object wakeLock = new Object();
   private boolean wake; // guarded by wakeLock
   private Thread background;
+  /** The round in which each file was last sampled below the ratio. Guarded by roundLock. */
+  private final java.util.Map<Long, Long> sampledAt = new java.util.HashMap<>();
+  private long rounds; // guarded by roundLock
   private long filesDeleted; // guarded by roundLock
   private long valuesRewritten; // guarded by roundLock
 
-  ValueLogGc(SettDb db, ValueLog log, DiscardStats discard) {
+  ValueLogGc(SettDb db, ValueLog log, DiscardStats discard, int versionsToKeep) {
+    this.versionsToKeep = versionsToKeep;
     this.db = db;
     this.log = log;
     this.discard = discard;
@@ -192,24 +231,33 @@ final class ValueLogGc {
   boolean runRound(double ratio, boolean sealForDeletion) throws IOException {
     roundLock.lock();
     try {
+      rounds++;
       boolean did = deletePending();
-      int rewritten = 0;
-      for (DiscardStats.FileGarbage g : discard.byMostGarbage()) {
-        if (stopping || rewritten >= FILES_PER_ROUND) {
+      int rewritten = rewriteCounted(ratio, 0);
+      did |= rewritten > 0;
+      int sampled = 0;
+      for (long id : log.fileIds()) { // oldest first
+        if (stopping || rewritten >= FILES_PER_ROUND || sampled >= SAMPLES_PER_ROUND) {
           break;
         }
-        long id = g.fileId();
-        if (!eligible(id, g.bytes(), ratio)) {
+        Long at = sampledAt.get(id);
+        if ((at != null && rounds - at < RESAMPLE_AFTER_ROUNDS) || !eligible(id, 0, 0)) {
           continue;
         }
-        if (rewrite(id)) {
-          rewritten++;
-          did = true;
+        sampled++;
+        if (sampledGarbage(id) >= ratio) {
+          sampledAt.remove(id);
+          if (rewrite(id)) {
+            rewritten++;
+            did = true;
+          }
+        } else {
+          sampledAt.put(id, rounds);
         }
       }
       if (!pending.isEmpty() && sealForDeletion && !stopping) {
         db.pipeline().sealMemTable();
-        db.awaitFlushed(pending.get(pending.size() - 1).walId());
+        db.awaitFlushed(pending.get(pending.size() - 1).walId);
       }
       did |= deletePending();
       discard.persistQuietly();
@@ -219,12 +267,33 @@ final class ValueLogGc {
     }
   }
 
+  /**
+   * Whether a file may be rewritten: sealed, not damaged, not waiting for deletion, existing,
+   * with {@code garbage} at least {@code ratio} of its size (ratio 0: any such file, to sample).
+   */
+  /**
+   * Rewrites files whose counted garbage reaches {@code ratio}, most first, until {@value
+   * #FILES_PER_ROUND} were rewritten this round ({@code done} so far); returns how many it did.
+   */
+  private int rewriteCounted(double ratio, int done) throws IOException {
+    int rewritten = 0;
+    for (DiscardStats.FileGarbage g : discard.byMostGarbage()) {
+      if (stopping || done + rewritten >= FILES_PER_ROUND) {
+        break;
+      }
+      if (eligible(g.fileId(), g.bytes(), ratio) && rewrite(g.fileId())) {
+        rewritten++;
+      }
+    }
+    return rewritten;
+  }
+
   private boolean eligible(long id, long garbage, double ratio) throws IOException {
     if (broken.contains(id) || id == log.activeFileId()) {
       return false;
     }
     for (Pending p : pending) {
-      if (p.fileId() == id) {
+      if (p.fileId == id) {
         return false;
       }
     }
@@ -236,6 +305,56 @@ final class ValueLogGc {
       return false;
     }
     return size > 0 && garbage >= ratio * size;
+  }
+
+  /**
+   * The share of garbage among the first {@value #SAMPLE_RECORDS} records of a file, by record
+   * bytes: records that are not live (see the class notes).
+   */
+  private double sampledGarbage(long fileId) throws IOException {
+    long[] bytes = {0, 0}; // all, dead
+    int[] seen = {0};
+    long readTs = db.oracle().beginRead();
+    try {
+      log.scan(fileId, rec -> {
+        long n = rec.pointer().recordLength();
+        bytes[0] += n;
+        Candidate c = new Candidate(rec.key(), rec.version(), rec.meta(), rec.userMeta(),
+            rec.expiresAt(), rec.pointer());
+        if (EntryMeta.isDeletedOrExpired(rec.meta(), rec.expiresAt(), db.nowSeconds())
+            || !isLive(c, readTs, new ArrayList<>())) {
+          bytes[1] += n;
+        }
+        return ++seen[0] < SAMPLE_RECORDS && !stopping;
+      });
+    } catch (CorruptionException e) {
+      broken.add(fileId);
+      LOG.log(System.Logger.Level.ERROR, "value log garbage collection skips {0} until the next"
+          + " open: {1}", log.fileName(fileId), e.getMessage());
+      return 0;
+    } finally {
+      db.oracle().endRead(readTs);
+    }
+    return bytes[0] == 0 ? 0 : (double) bytes[1] / bytes[0];
+  }
+
+  /**
+   * Whether a version with these newer versions (newest first) is one that compactions drop:
+   * beyond {@code numVersionsToKeep}, or under a tombstone, an expired version or one that
+   * discards earlier versions.
+   */
+  private boolean shadowed(List<StoredValue> newer) {
+    if (newer.size() >= versionsToKeep) { // every newer version is at or below the read ts
+      return true;
+    }
+    long now = db.nowSeconds();
+    for (StoredValue sv : newer) {
+      if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)
+          || (sv.meta() & EntryMeta.DISCARD_EARLIER_VERSIONS) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A record seen in the file, to be checked and maybe rewritten. */
@@ -341,7 +460,8 @@ final class ValueLogGc {
     boolean live = sv != null && sv.version() == c.version()
         && (sv.meta() & EntryMeta.VALUE_POINTER) != 0
         && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), db.nowSeconds())
-        && pointsAt(sv, c.pointer());
+        && pointsAt(sv, c.pointer())
+        && !shadowed(newer.subList(mark, newer.size()));
     if (!live) {
       newer.subList(mark, newer.size()).clear();
     }
@@ -424,27 +544,35 @@ final class ValueLogGc {
       if (pending.isEmpty()) {
         return false;
       }
-      long oldestReader = db.oracle().discardAtOrBelow();
       long oldestWal = db.oldestMemTableWal();
       boolean deleted = false;
       for (var it = pending.iterator(); it.hasNext(); ) {
         Pending p = it.next();
-        if (oldestReader < p.rewriteTs() || (!allFlushed && oldestWal <= p.walId())) {
+        Oracle oracle = db.oracle();
+        if (p.quietTs < 0) {
+          if (!oracle.noReadersAtOrBelow(p.rewriteTs - 1)) {
+            continue; // a transaction from before the rewrite may read the file
+          }
+          p.quietTs = oracle.appliedTs();
+        }
+        // Iterators made while such a transaction was open took a discard timestamp below the
+        // rewrite and may show versions this rewrite left behind: wait for those too.
+        if (!oracle.noReadersAtOrBelow(p.quietTs) || (!allFlushed && oldestWal <= p.walId)) {
           continue;
         }
         // No sync needed: the rewrite's memtable is flushed (a synced table), and the value log
         // was synced when that memtable's WAL was sealed.
         try {
-          log.deleteFile(p.fileId());
+          log.deleteFile(p.fileId);
         } catch (NoSuchFileException gone) {
           // deleted already
         } catch (IOException | RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "cannot delete collected value log file {0}"
-              + " (tried again later): {1}", log.fileName(p.fileId()), e.toString());
+              + " (tried again later): {1}", log.fileName(p.fileId), e.toString());
           continue;
         }
         it.remove();
-        discard.remove(p.fileId());
+        discard.remove(p.fileId);
         filesDeleted++;
         deleted = true;
       }
