@@ -19,15 +19,6 @@ module dev.sett.kv.cli {
   requires org.jfree.svg;
   requires java.desktop;
 
-  // To check provider names given on the command line (--option, --sweep) against those
-  // registered, before a run rather than when the database opens (OptionSetters).
-  uses dev.sett.kv.spi.MemTableFactory;
-  uses dev.sett.kv.spi.TableFormat;
-  uses dev.sett.kv.spi.BlockCacheFactory;
-  uses dev.sett.kv.spi.ValueLogFormat;
-  uses dev.sett.kv.spi.ValueSeparationPolicy;
-  uses dev.sett.kv.spi.CompactionStrategyProvider;
-
   opens dev.sett.kv.cli to
       info.picocli;
 }

@@ -1,6 +1,7 @@
 package dev.sett.kv.cli;
 
 import dev.sett.kv.Options;
+import dev.sett.kv.Providers;
 import dev.sett.kv.spi.NamedProvider;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The database options the command line can set by name ({@code --option}, {@code --sweep}): every
@@ -24,7 +23,7 @@ import java.util.TreeSet;
  * <p>How a value is read follows from the parameter's type, and for numbers from the name: a
  * {@code long} or {@code int} whose name ends in {@code Size} or {@code Threshold} is a size in
  * bytes ({@code 4k}), any other a plain count. A provider name is checked against the providers
- * registered now (the {@code ServiceLoader} of the SPI that the sibling {@code ...Factory} or
+ * registered now (the {@link Providers} names of the SPI that the sibling {@code ...Factory} or
  * {@code ...Provider} setter takes), so that {@code compaction=teired} fails before a run rather
  * than when the database opens. Names are matched ignoring case, dashes and underscores, and
  * {@code compaction} is short for {@code compactionStrategy}, as the {@code bench} option is.
@@ -120,8 +119,7 @@ final class OptionSetters {
   /**
    * The names of the providers registered for the SPI that {@code name + "Factory"} or {@code
    * name + "Provider"} takes, or none when there is no such setter or the SPI cannot be loaded
-   * here (kv-cli's module declares {@code uses} for the SPIs it knows of; a newer one is not
-   * checked, and an unknown name then fails when the database opens).
+   * here ({@link Providers} asks the registry of {@code dev.sett.kv}, where the {@code uses} are).
    */
   private static List<String> providerNames(String name) {
     for (Method m : Options.Builder.class.getMethods()) {
@@ -135,15 +133,11 @@ final class OptionSetters {
   }
 
   private static List<String> loadNames(Class<? extends NamedProvider> spi) {
-    TreeSet<String> names = new TreeSet<>();
     try {
-      for (NamedProvider p : ServiceLoader.load(spi)) {
-        names.add(p.name());
-      }
-    } catch (ServiceConfigurationError e) {
-      return List.of();
+      return List.copyOf(Providers.names(spi));
+    } catch (IllegalArgumentException | ServiceConfigurationError e) {
+      return List.of(); // not an SPI selected by name, or a broken provider: checked at open
     }
-    return List.copyOf(names);
   }
 
   /** The names, for picocli's {@code ${COMPLETION-CANDIDATES}} in {@code bench --help}. */
