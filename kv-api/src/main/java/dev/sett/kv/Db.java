@@ -109,8 +109,9 @@ public interface Db extends AutoCloseable {
   /**
    * Runs one round of value log garbage collection now (Badger's {@code RunValueLogGC}; the
    * background rounds of {@link Options#valueLogGcInterval()} do the same by themselves). The
-   * round rewrites, at their original versions, the live values of up to four value log files
-   * whose known garbage is at least {@code discardRatio} of their size, most garbage first, then
+   * round rewrites, at their original versions, the live values of up to eight value log files
+   * whose garbage is at least {@code discardRatio} of their size (most garbage first by the
+   * counts compactions keep, then by sampling files whose garbage compactions have not met), then
    * deletes every rewritten file that nothing can read any more: a file stays until the
    * transactions that began before its rewrite have closed (they may still read it). Only one
    * round runs at a time; a call waits for the round in progress. Writers are held up no longer

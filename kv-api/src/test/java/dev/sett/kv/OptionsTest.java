@@ -125,10 +125,10 @@ class OptionsTest {
   }
 
   @Test
-  void defaults_ofTheValueLogOptions_areBadgers() {
+  void defaults_ofTheValueLogOptions_areBadgersButTheThreshold() {
     Options o = Options.builder(DIR).build();
     assertAll(
-        () -> assertEquals(1L << 20, o.valueThreshold(), "valueThreshold: Badger's 1 MiB"),
+        () -> assertEquals(1024, o.valueThreshold(), "valueThreshold: Sett's 1 KiB (sweep)"),
         () -> assertEquals(1L << 20, o.maxValueThreshold(), "maxValueThreshold: Badger's 1 MiB"),
         () -> assertEquals(0.0, o.vlogPercentile(), "vlogPercentile: Badger's 0 (off)"),
         () -> assertEquals((1L << 30) - 1, o.valueLogFileSize(), "Badger's 1 GiB - 1"),

@@ -27,13 +27,13 @@ import java.util.NoSuchElementException;
  * version hides its key (unless {@code allVersions}); versions at or below {@code sinceTs} are
  * skipped.
  *
- * <p>With {@code allVersions}, the versions shown are the ones the database keeps, not whatever
- * compactions have not dropped yet: at or below the discard timestamp when the iterator was made
- * (the oldest open read timestamp), a key's versions end, as in a compaction, after the {@code
- * numVersionsToKeep}-th one or after a tombstone, an expired version or one that discards
- * earlier versions (which is shown). So what an iterator shows does not depend on when
- * compactions ran, and value log garbage collection may free the values of the versions it hides
- * (see {@link ValueLogGc}). Badger shows every version still in the tree.
+ * <p>With {@code allVersions}, the versions shown are the ones the database keeps for this read
+ * timestamp, not whatever compactions have not dropped yet: newest first, a key's versions end
+ * after the {@code numVersionsToKeep}-th one or after a tombstone, an expired version or one
+ * that discards earlier versions (which is shown), as in a compaction at this read timestamp. So
+ * what an iterator shows does not depend on when compactions ran, and value log garbage
+ * collection may free the values of the versions it hides (see {@link ValueLogGc}). Badger shows
+ * every version still in the tree.
  */
 final class DbIterator implements KvIterator {
   private final Transaction txn;
@@ -49,8 +49,6 @@ final class DbIterator implements KvIterator {
   private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
   private final int readAhead; // 0: no read-ahead
-  /** Versions at or below it that compactions may drop are hidden (allVersions). */
-  private final long discardTs;
   private final int versionsToKeep;
   /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
   private byte[] versionKey;
@@ -82,7 +80,6 @@ final class DbIterator implements KvIterator {
     this.memTables = memTables;
     this.pinned = pinned;
     this.readAhead = options.prefetchValues() ? options.prefetchSize() : 0;
-    this.discardTs = Math.min(readTs, db.oracle().discardAtOrBelow());
     this.versionsToKeep = db.options().numVersionsToKeep();
   }
 
@@ -241,9 +238,6 @@ final class DbIterator implements KvIterator {
       versionKey = k;
       versionsCounted = 0;
       versionsEnded = false;
-    }
-    if (v > discardTs) {
-      return false;
     }
     if (versionsEnded) {
       return true;

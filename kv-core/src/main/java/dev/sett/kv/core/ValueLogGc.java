@@ -67,14 +67,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>When a file may go.</b> After its live values are rewritten, a file is still read by (a)
  * transactions (and their iterators and items) that began before the rewrite committed, which may
- * hold old pointers or read versions older than the ones rewritten; (b) {@code allVersions}
- * iterators made while such a transaction was open, whose discard timestamp is older than the
- * rewrite, so they may show versions it left behind; and (c) WAL replay, for as long as a WAL
- * holding old pointers into it is not flushed (replay checks that every pointer resolves). So the
- * file waits in {@code pending} until no transaction reads below the rewrite's commit, then until
- * no transaction that was open at that moment is left ({@code quietTs}), and until every memtable
- * that existed at the rewrite has been flushed; a restart before that finds it marked all garbage
- * and collects it again (nothing live is left in it).
+ * hold old pointers or read versions older than the ones rewritten, and (b) WAL replay, for as
+ * long as a WAL holding old pointers into it is not flushed (replay checks that every pointer
+ * resolves). A transaction that began after the rewrite never reads a version the rewrite left
+ * behind: those are dead at its read timestamp too, and {@code allVersions} iterators hide them.
+ * So the file waits in {@code pending} until no transaction reads below the rewrite's commit and
+ * every memtable that existed at the rewrite has been flushed; a restart before that finds it
+ * marked all garbage and collects it again (nothing live is left in it).
  * Reads already under way on a deleted file finish: the value log deletes it after them.
  *
  * <p>Concurrency notes. Rounds run one at a time ({@code roundLock}): the background thread and
@@ -91,9 +90,9 @@ final class ValueLogGc {
   /** Value bytes per rewrite batch (the values are held in memory until the commit). */
   static final long BATCH_BYTES = 4L << 20;
   /** Files rewritten per round at most, so a round ends and close is not kept waiting. */
-  static final int FILES_PER_ROUND = 4;
+  static final int FILES_PER_ROUND = 8;
   /** Sealed files sampled per round when the discard statistics name too few. */
-  static final int SAMPLES_PER_ROUND = 2;
+  static final int SAMPLES_PER_ROUND = 16;
   /** Records checked when sampling a file. */
   static final int SAMPLE_RECORDS = 2000;
   /** Rounds before a file sampled below the ratio is sampled again. */
@@ -106,8 +105,6 @@ final class ValueLogGc {
     final long fileId;
     final long rewriteTs;
     final long walId;
-    /** The applied timestamp when no reader older than the rewrite was left; -1 before. */
-    long quietTs = -1;
 
     Pending(long fileId, long rewriteTs, long walId) {
       this.fileId = fileId;
@@ -133,6 +130,8 @@ final class ValueLogGc {
   /** The round in which each file was last sampled below the ratio. Guarded by roundLock. */
   private final java.util.Map<Long, Long> sampledAt = new java.util.HashMap<>();
   private long rounds; // guarded by roundLock
+  /** Whether the last round stopped at {@value #FILES_PER_ROUND} files. Guarded by roundLock. */
+  private volatile boolean lastRoundFull;
   private long filesDeleted; // guarded by roundLock
   private long valuesRewritten; // guarded by roundLock
 
@@ -171,8 +170,9 @@ final class ValueLogGc {
         }
         try {
           if (round) {
-            next = System.nanoTime() + intervalNanos;
             runRound(ratio, false);
+            // A round that hit its file limit left work: the next one starts at once.
+            next = System.nanoTime() + (lastRoundFull ? 0 : intervalNanos);
           } else {
             deletePending();
           }
@@ -261,6 +261,7 @@ final class ValueLogGc {
       }
       did |= deletePending();
       discard.persistQuietly();
+      lastRoundFull = rewritten >= FILES_PER_ROUND;
       return did;
     } finally {
       roundLock.unlock();
@@ -548,16 +549,9 @@ final class ValueLogGc {
       boolean deleted = false;
       for (var it = pending.iterator(); it.hasNext(); ) {
         Pending p = it.next();
-        Oracle oracle = db.oracle();
-        if (p.quietTs < 0) {
-          if (!oracle.noReadersAtOrBelow(p.rewriteTs - 1)) {
-            continue; // a transaction from before the rewrite may read the file
-          }
-          p.quietTs = oracle.appliedTs();
-        }
-        // Iterators made while such a transaction was open took a discard timestamp below the
-        // rewrite and may show versions this rewrite left behind: wait for those too.
-        if (!oracle.noReadersAtOrBelow(p.quietTs) || (!allFlushed && oldestWal <= p.walId)) {
+        // A transaction from before the rewrite may read the file; so may a WAL replay.
+        if (!db.oracle().noReadersAtOrBelow(p.rewriteTs - 1)
+            || (!allFlushed && oldestWal <= p.walId)) {
           continue;
         }
         // No sync needed: the rewrite's memtable is flushed (a synced table), and the value log

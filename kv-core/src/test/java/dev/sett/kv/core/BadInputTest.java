@@ -3,6 +3,7 @@ package dev.sett.kv.core;
 import static dev.sett.kv.core.Bytes.b;
 import static dev.sett.kv.core.Bytes.s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,23 @@ class BadInputTest {
   }
 
   @Test
+  void aValueAboveMaxValueSize_isRejected_whenItStaysInTheTree() {
+    long never = Options.MAX_VALUE_THRESHOLD_LIMIT; // nothing goes to the value log
+    try (Db db = Db.open(Options.builder(dir).memTableSize(1 << 20).maxValueThreshold(never)
+        .valueThreshold(never).build())) {
+      expect(IllegalArgumentException.class, "for a value kept in the LSM tree",
+          () -> db.update(txn -> txn.set(b("big"), new byte[(int) db.options().maxValueSize()
+              + 1])));
+      assertNull(db.view(txn -> txn.get(b("big"))));
+    }
+  }
+
+  @Test
   void badKeysAndValues_areRejected_andChangeNothing() {
-    try (Db db = Db.open(Options.builder(dir).memTableSize(1 << 20).build())) {
+    // The smallest value log files: a value too big for one is refused (values of 1 KiB and
+    // more go there by default); a tree-only database refuses values above maxValueSize.
+    try (Db db = Db.open(Options.builder(dir).memTableSize(1 << 20)
+        .valueLogFileSize(Options.MIN_VALUE_LOG_FILE_SIZE).build())) {
       db.update(txn -> txn.set(b("keep"), b("me")));
       List<String> before = dump(db);
       expect(IllegalArgumentException.class, "empty",
@@ -58,9 +74,8 @@ class BadInputTest {
           () -> db.update(txn -> txn.delete(new byte[70_000])));
       expect(IllegalArgumentException.class, "null",
           () -> db.view(txn -> txn.get(null)));
-      expect(IllegalArgumentException.class, "exceeds the maximum",
-          () -> db.update(txn -> txn.set(b("big"), new byte[(int) db.options().maxValueSize()
-              + 1])));
+      expect(IllegalArgumentException.class, "a value log file of valueLogFileSize",
+          () -> db.update(txn -> txn.set(b("big"), new byte[2 << 20])));
       // A transaction that failed half way writes none of its entries.
       assertThrows(IllegalArgumentException.class, () -> db.update(txn -> {
         txn.set(b("half"), b("v"));

@@ -187,21 +187,27 @@ class IteratorTest {
   }
 
   /**
-   * A key iterator visits every version the database keeps: all versions newer than the oldest
-   * open snapshot, and below it what {@code numVersionsToKeep} and deletions leave (here the
-   * tombstone at 4 ends the key once no snapshot older than it is open).
+   * A key iterator visits every version of one key the database keeps at the read timestamp:
+   * up to {@code numVersionsToKeep}, down to a tombstone (shown); an older snapshot sees its own.
    */
   @Test
   void keyIterator_visitsEveryVersionOfOneKey() {
-    try (Db db = Db.open(Options.inMemory().build())) {
+    try (Db db = Db.open(Options.inMemory().numVersionsToKeep(3).build())) {
       db.update(t -> t.set(b("k"), b("1")));
-      Txn old = db.newTransaction(false); // holds the discard timestamp at 1
       db.update(t -> t.set(b("kk"), b("x")));
       db.update(t -> t.set(b("k"), b("2")));
+      Txn old = db.newTransaction(false); // read ts 3
+      assertEquals(List.of(3L, 1L), keyVersions(db));
       db.update(t -> t.delete(b("k")));
-      assertEquals(List.of(4L, 3L, 1L), keyVersions(db));
-      old.close();
       assertEquals(List.of(4L), keyVersions(db));
+      try (KvIterator it = old.newKeyIterator(b("k"), IteratorOptions.DEFAULT)) {
+        List<Long> versions = new ArrayList<>();
+        for (it.rewind(); it.valid(); it.next()) {
+          versions.add(it.item().version());
+        }
+        assertEquals(List.of(3L, 1L), versions);
+      }
+      old.close();
     }
   }
 
@@ -217,9 +223,9 @@ class IteratorTest {
   }
 
   /**
-   * allVersions with {@code numVersionsToKeep} 2 and an old snapshot open: versions newer than
-   * the snapshot are all shown; at or below it, two per key, or up to a tombstone. Reverse order
-   * shows the same versions backwards.
+   * allVersions with {@code numVersionsToKeep} 2: two versions per key at the read timestamp, or
+   * down to a tombstone; an older snapshot sees its own two. Reverse order shows the same
+   * versions backwards.
    */
   @Test
   void allVersions_showTheKeptVersions_inBothDirections() {
@@ -238,14 +244,11 @@ class IteratorTest {
       db.update(t -> t.set(b("c"), b("v7"))); // 7
       IteratorOptions all = IteratorOptions.builder().allVersions(true).build();
       IteratorOptions allRev = all.toBuilder().reverse(true).build();
-      try (Txn txn = db.newTransaction(false)) {
-        List<String> forward = collect(txn, all, null);
-        assertEquals(List.of("a@4=v4", "a@3=v3", "b@5x=", "c@7=v7", "c@6=v6", "c@4=v4",
-            "c@3=v3"), forward);
-        List<String> backward = new ArrayList<>(forward);
-        java.util.Collections.reverse(backward);
-        assertEquals(backward, collect(txn, allRev, null));
-      }
+      List<String> forward = collect(old, all, null);
+      assertEquals(List.of("a@4=v4", "a@3=v3", "b@5x=", "c@4=v4", "c@3=v3"), forward);
+      List<String> backward = new ArrayList<>(forward);
+      java.util.Collections.reverse(backward);
+      assertEquals(backward, collect(old, allRev, null));
       old.close();
       try (Txn txn = db.newTransaction(false)) {
         assertEquals(List.of("a@4=v4", "a@3=v3", "b@5x=", "c@7=v7", "c@6=v6"),

@@ -53,9 +53,9 @@ class ProviderSelectionTest {
     Options o = Options.inMemory().memTableFactory(counting).memTableSize(64 << 10)
         .numMemtables(16).build();
     try (Db db = Db.open(o)) {
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 400; i++) { // values below valueThreshold: they fill memtables
         int n = i;
-        db.update(t -> t.set(b("key" + n), new byte[2000]));
+        db.update(t -> t.set(b("key" + n), new byte[600]));
       }
     }
     assertTrue(created.get() > 1, "the injected factory made every memtable: " + created.get());
