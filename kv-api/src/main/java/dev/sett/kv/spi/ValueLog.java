@@ -93,6 +93,14 @@ public interface ValueLog extends AutoCloseable {
   void flush(boolean sync) throws IOException;
 
   /**
+   * Asks that the next group start a new file if the file being written holds records, as if it
+   * had reached its size limit: garbage collection never rewrites the file being written, so it
+   * seals one that is mostly garbage to be able to collect it. Any thread; takes effect at the
+   * next group. The default does nothing (the file is sealed when full).
+   */
+  default void sealActiveFile() {}
+
+  /**
    * Fsyncs the records written so far. Writer thread only.
    *
    * @throws IOException if the sync fails

@@ -109,26 +109,43 @@ final class Oracle {
   }
 
   /**
-   * Commits a value log rewrite: fails if any commit after {@code readTs} wrote one of the keys
-   * it read (checked whether or not conflicts are detected for transactions), else assigns a
-   * commit timestamp and enqueues it. The rewrite's own writes are not recorded: they change no
-   * value, so no transaction conflicts with them.
+   * Commits a value log rewrite unless a commit after {@code readTs} wrote one of the keys it
+   * read (checked whether or not conflicts are detected for transactions): then nothing is
+   * committed and those keys are returned, so the rewrite can go on without them. Otherwise it
+   * assigns a commit timestamp and enqueues it. The rewrite's own writes are not recorded: they
+   * change no value, so no transaction conflicts with them.
    *
    * @param readTs the rewrite's read timestamp, from {@link #beginRead} (ended after this call)
    * @param reads fingerprints of the keys it rewrites, sorted
-   * @return the commit timestamp
-   * @throws ConflictException if a newer commit wrote one of those keys
+   * @return the fingerprints of the keys newer commits wrote; empty if it was committed
    */
-  long commitRewrite(long readTs, long[] reads, Enqueuer enqueuer) {
+  long[] commitRewrite(long readTs, long[] reads, Enqueuer enqueuer) {
     synchronized (lock) {
       if (closed) {
         throw new DbClosedException("the database is closed");
       }
-      checkConflicts(readTs, reads, reads.length, "value log rewrite");
-      long ts = nextTs++;
-      enqueuer.enqueue(ts);
+      long[] conflicts = new long[0];
+      int n = 0;
+      for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
+        Committed c = it.next();
+        if (c.ts <= readTs) {
+          break;
+        }
+        for (long w : c.writes) {
+          if (Arrays.binarySearch(reads, w) >= 0) {
+            if (n == conflicts.length) {
+              conflicts = Arrays.copyOf(conflicts, Math.max(4, n * 2));
+            }
+            conflicts[n++] = w;
+          }
+        }
+      }
+      if (n > 0) {
+        return Arrays.copyOf(conflicts, n);
+      }
+      enqueuer.enqueue(nextTs++);
       cleanup();
-      return ts;
+      return conflicts;
     }
   }
 

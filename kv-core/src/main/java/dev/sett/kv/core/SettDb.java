@@ -221,7 +221,8 @@ final class SettDb implements Db {
     if (flushInBackground) {
       flusher.start();
     }
-    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep());
+    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep(),
+        options.valueLogFileSize());
     if (!options.valueLogGcInterval().isZero()) {
       gc.startBackground(options.valueLogGcInterval(), options.valueLogGcDiscardRatio());
     }
@@ -455,19 +456,24 @@ final class SettDb implements Db {
   }
 
   /**
-   * Commits a value log rewrite (see {@link ValueLogGc}) and waits for it.
+   * Commits a value log rewrite (see {@link ValueLogGc}) and waits for it, unless commits after
+   * {@code readTs} wrote some of its keys.
    *
-   * @throws dev.sett.kv.ConflictException if a commit after {@code readTs} wrote one of its keys
+   * @return the fingerprints of those keys (nothing was written), or an empty array
    */
-  void commitRewrite(WriteRequest r, long readTs, long[] sortedKeyFingerprints) {
+  long[] commitRewrite(WriteRequest r, long readTs, long[] sortedKeyFingerprints) {
     checkOpen();
     pipeline.checkWritable();
-    oracle.commitRewrite(readTs, sortedKeyFingerprints, ts -> {
+    long[] conflicts = oracle.commitRewrite(readTs, sortedKeyFingerprints, ts -> {
       r.commitTs = ts;
       pipeline.enqueue(r);
     });
+    if (conflicts.length > 0) {
+      return conflicts;
+    }
     pipeline.tryLead(r);
     awaitCommit(r);
+    return conflicts;
   }
 
   Oracle oracle() {

@@ -1,6 +1,5 @@
 package dev.sett.kv.core;
 
-import dev.sett.kv.ConflictException;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.internal.Uninterruptibles;
@@ -32,7 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * samples up to {@value #SAMPLES_PER_ROUND} other sealed files, oldest first: it checks the
  * liveness of their first {@value #SAMPLE_RECORDS} records and rewrites a file whose sampled
  * garbage reaches the ratio. A file sampled below the ratio is not sampled again for {@value
- * #RESAMPLE_AFTER_ROUNDS} rounds.
+ * #RESAMPLE_AFTER_ROUNDS} rounds. The file being written is never rewritten; with large files
+ * it can alone hold more garbage than the live data (the same keys overwritten in it), so every
+ * {@value #ACTIVE_RESAMPLE_ROUNDS} rounds it is sampled too, once it holds a quarter of a file
+ * (at most 16 MiB), and sealed ({@link ValueLog#sealActiveFile}) when its sample reaches the
+ * ratio, which makes it a candidate for the next rounds.
  *
  * <p><b>Which records are live.</b> A record {@code key@v} at pointer {@code p} is live when,
  * reading at the rewrite's read timestamp, the tree still holds {@code key@v}, unexpired, at
@@ -53,8 +56,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Why the rewrite cannot bring a deleted value back</b> (Badger #2286). The liveness
  * check and the write are one optimistic transaction: the rewrite reads at {@code readTs}, and
  * {@link Oracle#commitRewrite} refuses it if any commit after {@code readTs} wrote one of its keys
- * (the oracle records every commit's keys, with or without conflict detection). A delete or
- * overwrite that lands during the rewrite therefore fails the batch, which is checked again. A
+ * (the oracle records every commit's keys, with or without conflict detection), naming those
+ * keys. A delete or overwrite that lands during the rewrite therefore takes its key out of the
+ * batch, which commits without it, and the key's record is checked again at a new read
+ * timestamp (usually to find it dead). A
  * rewritten entry sits at its original version, so after the commit nothing newer than it exists
  * for its key except what commits after the rewrite add, above it in the tree.
  *
@@ -97,6 +102,8 @@ final class ValueLogGc {
   static final int SAMPLE_RECORDS = 2000;
   /** Rounds before a file sampled below the ratio is sampled again. */
   static final int RESAMPLE_AFTER_ROUNDS = 8;
+  /** Rounds between two samples of the file being written. */
+  static final int ACTIVE_RESAMPLE_ROUNDS = 2;
   /** Times a batch is checked again after a commit changed one of its keys. */
   private static final int CONFLICT_RETRIES = 16;
 
@@ -130,13 +137,18 @@ final class ValueLogGc {
   /** The round in which each file was last sampled below the ratio. Guarded by roundLock. */
   private final java.util.Map<Long, Long> sampledAt = new java.util.HashMap<>();
   private long rounds; // guarded by roundLock
+  private long activeSampledAt = -ACTIVE_RESAMPLE_ROUNDS; // guarded by roundLock
+  /** The size from which the file being written is sampled (and sealed if mostly garbage). */
+  private final long sealAtBytes;
   /** Whether the last round stopped at {@value #FILES_PER_ROUND} files. Guarded by roundLock. */
   private volatile boolean lastRoundFull;
   private long filesDeleted; // guarded by roundLock
   private long valuesRewritten; // guarded by roundLock
 
-  ValueLogGc(SettDb db, ValueLog log, DiscardStats discard, int versionsToKeep) {
+  ValueLogGc(SettDb db, ValueLog log, DiscardStats discard, int versionsToKeep,
+      long maxFileSize) {
     this.versionsToKeep = versionsToKeep;
+    this.sealAtBytes = Math.min(16L << 20, maxFileSize / 4);
     this.db = db;
     this.log = log;
     this.discard = discard;
@@ -220,8 +232,9 @@ final class ValueLogGc {
 
   /**
    * One round: rewrites up to {@value #FILES_PER_ROUND} files whose garbage is at least {@code
-   * ratio} of their size, most garbage first (every candidate is considered, not only the one
-   * with most garbage: Badger #2334), then deletes what may go.
+   * ratio} of their size, most counted garbage first (every candidate is considered, not only
+   * the one with most garbage: Badger #2334), then sampled ones; seals the file being written
+   * if its sample says it is mostly garbage; then deletes what may go.
    *
    * @param ratio the share of garbage, in (0, 1)
    * @param sealForDeletion whether to seal the mutable memtable when a rewritten file waits only
@@ -259,6 +272,16 @@ final class ValueLogGc {
         db.pipeline().sealMemTable();
         db.awaitFlushed(pending.get(pending.size() - 1).walId);
       }
+      if (!stopping && rewritten < FILES_PER_ROUND
+          && rounds - activeSampledAt >= ACTIVE_RESAMPLE_ROUNDS
+          && log.fileSize(log.activeFileId()) >= sealAtBytes) {
+        // The file being written is never rewritten; when it is mostly garbage already (the
+        // same keys overwritten again and again), seal it so that a later round can.
+        activeSampledAt = rounds;
+        if (sampledGarbage(log.activeFileId()) >= ratio) {
+          log.sealActiveFile();
+        }
+      }
       did |= deletePending();
       discard.persistQuietly();
       lastRoundFull = rewritten >= FILES_PER_ROUND;
@@ -268,10 +291,6 @@ final class ValueLogGc {
     }
   }
 
-  /**
-   * Whether a file may be rewritten: sealed, not damaged, not waiting for deletion, existing,
-   * with {@code garbage} at least {@code ratio} of its size (ratio 0: any such file, to sample).
-   */
   /**
    * Rewrites files whose counted garbage reaches {@code ratio}, most first, until {@value
    * #FILES_PER_ROUND} were rewritten this round ({@code done} so far); returns how many it did.
@@ -289,6 +308,10 @@ final class ValueLogGc {
     return rewritten;
   }
 
+  /**
+   * Whether a file may be rewritten: sealed, not damaged, not waiting for deletion, existing,
+   * with {@code garbage} at least {@code ratio} of its size (ratio 0: any such file, to sample).
+   */
   private boolean eligible(long id, long garbage, double ratio) throws IOException {
     if (broken.contains(id) || id == log.activeFileId()) {
       return false;
@@ -410,41 +433,59 @@ final class ValueLogGc {
     return true;
   }
 
-  /** Checks and rewrites one batch, again after a conflict; returns the values rewritten. */
+  /** A live record and the newer versions of its key, newest first, copied along with it. */
+  private record Live(Candidate candidate, List<StoredValue> newer) {}
+
+  /**
+   * Checks and rewrites one batch; returns the values rewritten. A commit that conflicts names
+   * the keys that newer commits wrote: the rest of the batch is committed without them, and they
+   * are checked again at a new read timestamp (most are dead by then: overwritten or deleted).
+   * Only a record rewritten or found dead counts as done, so a file is never deleted with a live
+   * record left behind; a batch whose keys keep changing fails the round after {@value
+   * #CONFLICT_RETRIES} checks (the next round starts the file again).
+   */
   private int rewriteBatch(List<Candidate> batch) throws IOException {
-    for (int attempt = 0; !batch.isEmpty(); attempt++) {
+    int rewritten = 0;
+    List<Candidate> toCheck = batch;
+    for (int attempt = 0; !toCheck.isEmpty(); attempt++) {
       if (stopping) {
         throw new DbClosedException("the database is closing");
       }
+      if (attempt > CONFLICT_RETRIES) {
+        throw new IOException("value log rewrite kept conflicting with commits ("
+            + CONFLICT_RETRIES + " checks of " + toCheck.size() + " record(s))");
+      }
+      List<Candidate> again = new ArrayList<>();
       long readTs = db.oracle().beginRead();
       try {
-        List<Candidate> live = new ArrayList<>();
-        List<byte[]> newerKeys = new ArrayList<>();
-        List<StoredValue> newer = new ArrayList<>();
-        for (Candidate c : batch) {
-          int before = newer.size();
+        List<Live> live = new ArrayList<>();
+        for (Candidate c : toCheck) {
+          List<StoredValue> newer = new ArrayList<>();
           if (isLive(c, readTs, newer)) {
-            live.add(c);
-            for (int i = before; i < newer.size(); i++) {
-              newerKeys.add(c.key());
-            }
+            live.add(new Live(c, newer));
           }
         }
-        if (live.isEmpty()) {
-          return 0;
-        }
-        commit(live, newerKeys, newer, readTs);
-        return live.size();
-      } catch (ConflictException e) {
-        if (attempt >= CONFLICT_RETRIES) {
-          throw new IOException("value log rewrite kept conflicting with commits ("
-              + CONFLICT_RETRIES + " attempts)", e);
+        while (!live.isEmpty()) {
+          long[] conflicts = commit(live, readTs);
+          if (conflicts.length == 0) {
+            rewritten += live.size();
+            break;
+          }
+          Arrays.sort(conflicts);
+          for (var it = live.iterator(); it.hasNext(); ) {
+            Live l = it.next();
+            if (Arrays.binarySearch(conflicts, Oracle.fingerprint(l.candidate().key())) >= 0) {
+              it.remove();
+              again.add(l.candidate());
+            }
+          }
         }
       } finally {
         db.oracle().endRead(readTs);
       }
+      toCheck = again;
     }
-    return 0;
+    return rewritten;
   }
 
   /**
@@ -479,22 +520,26 @@ final class ValueLogGc {
 
   /**
    * Writes the live values at their versions, with copies of their keys' newer versions, as one
-   * optimistic transaction. A version both rewritten and copied (it is in this file and newer
-   * than another rewritten version of its key) is written once, rewritten: the copy would point
-   * into this file.
+   * optimistic transaction; returns the fingerprints of the keys that newer commits wrote, in
+   * which case nothing was written. A version both rewritten and copied (it is in this file and
+   * newer than another rewritten version of its key) is written once, rewritten: the copy would
+   * point into this file.
    */
-  private void commit(List<Candidate> live, List<byte[]> newerKeys, List<StoredValue> newer,
-      long readTs) throws IOException {
+  private long[] commit(List<Live> live, long readTs) throws IOException {
     Set<String> rewritten = new HashSet<>();
-    for (Candidate c : live) {
-      rewritten.add(internalKey(c.key(), c.version()));
+    for (Live l : live) {
+      rewritten.add(internalKey(l.candidate().key(), l.candidate().version()));
     }
+    List<byte[]> copyKeys = new ArrayList<>();
+    List<StoredValue> copies = new ArrayList<>();
     Set<String> copied = new HashSet<>();
-    List<Integer> copies = new ArrayList<>();
-    for (int i = 0; i < newer.size(); i++) {
-      String k = internalKey(newerKeys.get(i), newer.get(i).version());
-      if (!rewritten.contains(k) && copied.add(k)) {
-        copies.add(i);
+    for (Live l : live) {
+      for (StoredValue sv : l.newer()) {
+        String k = internalKey(l.candidate().key(), sv.version());
+        if (!rewritten.contains(k) && copied.add(k)) {
+          copyKeys.add(l.candidate().key());
+          copies.add(sv);
+        }
       }
     }
     int n = live.size() + copies.size();
@@ -502,7 +547,7 @@ final class ValueLogGc {
     r.versions = new long[n];
     long[] reads = new long[n];
     for (int i = 0; i < live.size(); i++) {
-      Candidate c = live.get(i);
+      Candidate c = live.get(i).candidate();
       r.keys[i] = c.key();
       r.values[i] = log.read(c.pointer());
       r.metas[i] = (byte) (c.meta() & ~(EntryMeta.VALUE_POINTER | EntryMeta.TXN));
@@ -514,8 +559,8 @@ final class ValueLogGc {
     }
     for (int j = 0; j < copies.size(); j++) {
       int i = live.size() + j;
-      StoredValue sv = newer.get(copies.get(j));
-      r.keys[i] = newerKeys.get(copies.get(j));
+      StoredValue sv = copies.get(j);
+      r.keys[i] = copyKeys.get(j);
       r.values[i] = sv.value(); // inline bytes, or a pointer into another file, as stored
       r.metas[i] = (byte) (sv.meta() & ~EntryMeta.TXN);
       r.userMetas[i] = sv.userMeta();
@@ -524,7 +569,7 @@ final class ValueLogGc {
       reads[i] = Oracle.fingerprint(r.keys[i]);
     }
     Arrays.sort(reads);
-    db.commitRewrite(r, readTs, reads);
+    return db.commitRewrite(r, readTs, reads);
   }
 
   private static String internalKey(byte[] key, long version) {

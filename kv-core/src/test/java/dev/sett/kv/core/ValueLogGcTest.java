@@ -435,6 +435,28 @@ class ValueLogGcTest {
     }
   }
 
+  /**
+   * The same keys overwritten inside one large file: the file being written is mostly garbage,
+   * so a round seals it, and once the next write moved on to a new file, rounds collect it.
+   */
+  @Test
+  void aMostlyGarbageFileBeingWritten_isSealed_thenCollected() throws IOException {
+    Options o = options().valueLogFileSize(8 << 20).build(); // sampled from 2 MiB on
+    try (Db db = Db.open(o)) {
+      overwrite(db, 100, 50, 1000); // 5 MB, all in the first file
+      assertEquals(1, db.stats().valueLogFiles().size());
+      db.runValueLogGc(0.5); // samples the file being written and seals it
+      overwrite(db, 100, 1, 1000); // round 0 again: the next group starts a new file
+      assertEquals(2, db.stats().valueLogFiles().size(), "sealed: " + db.stats().valueLogFiles());
+      int rounds = 0;
+      while (db.runValueLogGc(0.5)) {
+        assertTrue(++rounds < 20, "GC keeps finding work");
+      }
+      assertTrue(vlogBytes(db) < (1 << 20), "left " + db.stats().valueLogFiles());
+      checkAll(db, 100, 0, 1000);
+    }
+  }
+
   @Test
   void background_rounds_collectByThemselves() throws Exception {
     Options o = options().valueLogGcInterval(Duration.ofMillis(20))

@@ -69,6 +69,10 @@ public abstract class ValueLogContract {
   private record Written(byte[] key, long version, byte meta, byte userMeta, long expiresAt,
       byte[] value, ValuePointer pointer, int group) {}
 
+  private static byte[] b(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static byte[] randomBytes(Random r, int max) {
     int n = r.nextInt(10) == 0 ? 0 : r.nextInt(max + 1);
     byte[] b = new byte[n];
@@ -252,6 +256,40 @@ public abstract class ValueLogContract {
       checkScans(log, written, why + ", reopened and appended");
     }
     checkRotation(written, maxFileSize, maxEntries, why);
+  }
+
+  /**
+   * {@code sealActiveFile} makes the next group start a new file, once: the sealed file keeps
+   * its records and can then be deleted; with nothing written since, no empty file is made.
+   */
+  @Test
+  void sealActiveFile_startsTheNextGroupInANewFile() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    try (ValueLog log = open(s, LARGE, 1_000_000)) {
+      ValuePointer a = log.add(b("a"), 1, (byte) 0, (byte) 0, 0, b("first"));
+      log.flush(false);
+      long first = log.activeFileId();
+      log.sealActiveFile();
+      ValuePointer c = log.add(b("c"), 2, (byte) 0, (byte) 0, 0, b("second"));
+      log.flush(false);
+      assertEquals(first + 1, log.activeFileId(), "the group after the seal is in a new file");
+      assertEquals(first + 1, c.fileId());
+      log.add(b("d"), 3, (byte) 0, (byte) 0, 0, b("third"));
+      log.flush(false);
+      assertEquals(first + 1, log.activeFileId(), "one seal, one rotation");
+      assertArrayEquals(b("first"), log.read(a));
+      log.deleteFile(first); // sealed now, so it may go
+      assertEquals(List.of(first + 1), log.fileIds());
+      assertArrayEquals(b("second"), log.read(c));
+    }
+    MemoryStorage empty = new MemoryStorage();
+    try (ValueLog log = open(empty, LARGE, 1_000_000)) {
+      long id = log.activeFileId();
+      log.sealActiveFile(); // nothing written: the next group stays in this file
+      log.add(b("x"), 1, (byte) 0, (byte) 0, 0, b("x"));
+      log.flush(false);
+      assertEquals(id, log.activeFileId());
+    }
   }
 
   @Test

@@ -82,6 +82,8 @@ final class FileValueLog implements ValueLog {
   private long groupFileId;
   private long groupStart;
   private boolean rotateBeforeGroup;
+  /** Set by {@link #sealActiveFile} (any thread), cleared by the writer when it rotates. */
+  private volatile boolean sealRequested;
   /** The offset the group's sync mark records, or -1 if the group has none. */
   private long groupMark = -1;
   private Throwable failure;
@@ -342,7 +344,7 @@ final class FileValueLog implements ValueLog {
     boolean markNeeded = syncedUpTo > markedUpTo;
     long after = written + (markNeeded ? VlogRecords.MARK_LENGTH : 0) + firstRecordMax;
     rotateBeforeGroup = activeEntries > 0
-        && (after > maxFileSize || activeEntries >= maxEntries);
+        && (after > maxFileSize || activeEntries >= maxEntries || sealRequested);
     if (rotateBeforeGroup) {
       groupFileId = active.id + 1;
       groupStart = HEADER_LENGTH;
@@ -358,6 +360,11 @@ final class FileValueLog implements ValueLog {
   }
 
   @Override
+  public void sealActiveFile() {
+    sealRequested = true;
+  }
+
+  @Override
   public int pendingEntries() {
     return groupEntries;
   }
@@ -369,6 +376,7 @@ final class FileValueLog implements ValueLog {
       if (groupEntries > 0) {
         if (rotateBeforeGroup) {
           rotate();
+          sealRequested = false;
         }
         int n = len;
         int entries = groupEntries;
