@@ -93,12 +93,16 @@ public interface ValueLog extends AutoCloseable {
   void flush(boolean sync) throws IOException;
 
   /**
-   * Asks that the next group start a new file if the file being written holds records, as if it
-   * had reached its size limit: garbage collection never rewrites the file being written, so it
-   * seals one that is mostly garbage to be able to collect it. Any thread; takes effect at the
-   * next group. The default does nothing (the file is sealed when full).
+   * Seals the file being written now if it holds records, as if it had reached its size limit
+   * (synced, no longer written; the next group goes to a new file): garbage collection never
+   * rewrites the file being written, so it seals one that is mostly garbage to be able to
+   * collect it. Writer thread only, with no group pending. The default does nothing (the file is
+   * sealed when full).
+   *
+   * @throws IOException if the sync or the new file's creation fails (the log then refuses
+   *     further writes, as after a failed flush)
    */
-  default void sealActiveFile() {}
+  default void sealActiveFile() throws IOException {}
 
   /**
    * Fsyncs the records written so far. Writer thread only.

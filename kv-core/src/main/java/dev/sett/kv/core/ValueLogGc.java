@@ -32,10 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * liveness of their first {@value #SAMPLE_RECORDS} records and rewrites a file whose sampled
  * garbage reaches the ratio. A file sampled below the ratio is not sampled again for {@value
  * #RESAMPLE_AFTER_ROUNDS} rounds. The file being written is never rewritten; with large files
- * it can alone hold more garbage than the live data (the same keys overwritten in it), so every
- * {@value #ACTIVE_RESAMPLE_ROUNDS} rounds it is sampled too, once it holds a quarter of a file
- * (at most 16 MiB), and sealed ({@link ValueLog#sealActiveFile}) when its sample reaches the
- * ratio, which makes it a candidate for the next rounds.
+ * it can alone hold more garbage than the live data (the same keys overwritten in it), so each
+ * round samples it too, once it holds a quarter of a file (at most 16 MiB), and seals it ({@link
+ * WritePipeline#sealValueLog}) when its sample reaches the ratio; the next round, at once, can
+ * then collect it.
  *
  * <p><b>Which records are live.</b> A record {@code key@v} at pointer {@code p} is live when,
  * reading at the rewrite's read timestamp, the tree still holds {@code key@v}, unexpired, at
@@ -101,9 +101,9 @@ final class ValueLogGc {
   /** Records checked when sampling a file. */
   static final int SAMPLE_RECORDS = 2000;
   /** Rounds before a file sampled below the ratio is sampled again. */
-  static final int RESAMPLE_AFTER_ROUNDS = 8;
+  static final int RESAMPLE_AFTER_ROUNDS = 2;
   /** Rounds between two samples of the file being written. */
-  static final int ACTIVE_RESAMPLE_ROUNDS = 2;
+  static final int ACTIVE_RESAMPLE_ROUNDS = 1;
   /** Times a batch is checked again after a commit changed one of its keys. */
   private static final int CONFLICT_RETRIES = 16;
 
@@ -249,6 +249,7 @@ final class ValueLogGc {
       int rewritten = rewriteCounted(ratio, 0);
       did |= rewritten > 0;
       int sampled = 0;
+      boolean sealed = false;
       for (long id : log.fileIds()) { // oldest first
         if (stopping || rewritten >= FILES_PER_ROUND || sampled >= SAMPLES_PER_ROUND) {
           break;
@@ -279,13 +280,14 @@ final class ValueLogGc {
         // same keys overwritten again and again), seal it so that a later round can.
         activeSampledAt = rounds;
         if (sampledGarbage(log.activeFileId()) >= ratio) {
-          log.sealActiveFile();
+          db.pipeline().sealValueLog();
+          sealed = true; // the next round, at once, can collect it
         }
       }
       did |= deletePending();
       discard.persistQuietly();
-      lastRoundFull = rewritten >= FILES_PER_ROUND;
-      return did;
+      lastRoundFull = rewritten >= FILES_PER_ROUND || sealed;
+      return did || sealed;
     } finally {
       roundLock.unlock();
     }

@@ -414,6 +414,29 @@ final class WritePipeline {
     }
   }
 
+  /**
+   * Seals the value log file being written (see {@link ValueLog#sealActiveFile}), holding the
+   * write path: value log garbage collection asks for this when that file is mostly garbage.
+   * Writers wait for its fsync, as at a rotation.
+   */
+  void sealValueLog() {
+    try {
+      withLead(() -> {
+        if (closed) {
+          throw new DbClosedException("the database is closed");
+        }
+        checkWritable();
+        try {
+          valueLog.sealActiveFile();
+        } catch (IOException e) {
+          throw fail(new StorageException(null, "cannot seal the value log file", e));
+        }
+      });
+    } catch (IOException e) {
+      throw new StorageException(null, "cannot seal the value log file", e);
+    }
+  }
+
   /** Forces the WAL to stable storage: every commit acknowledged so far survives a power loss. */
   void sync() {
     try {

@@ -82,8 +82,6 @@ final class FileValueLog implements ValueLog {
   private long groupFileId;
   private long groupStart;
   private boolean rotateBeforeGroup;
-  /** Set by {@link #sealActiveFile} (any thread), cleared by the writer when it rotates. */
-  private volatile boolean sealRequested;
   /** The offset the group's sync mark records, or -1 if the group has none. */
   private long groupMark = -1;
   private Throwable failure;
@@ -344,7 +342,7 @@ final class FileValueLog implements ValueLog {
     boolean markNeeded = syncedUpTo > markedUpTo;
     long after = written + (markNeeded ? VlogRecords.MARK_LENGTH : 0) + firstRecordMax;
     rotateBeforeGroup = activeEntries > 0
-        && (after > maxFileSize || activeEntries >= maxEntries || sealRequested);
+        && (after > maxFileSize || activeEntries >= maxEntries);
     if (rotateBeforeGroup) {
       groupFileId = active.id + 1;
       groupStart = HEADER_LENGTH;
@@ -360,8 +358,19 @@ final class FileValueLog implements ValueLog {
   }
 
   @Override
-  public void sealActiveFile() {
-    sealRequested = true;
+  public void sealActiveFile() throws IOException {
+    checkWritable();
+    if (groupEntries > 0) {
+      throw new IllegalStateException("a group is pending: flush it first");
+    }
+    if (activeEntries > 0) {
+      try {
+        rotate();
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -376,7 +385,6 @@ final class FileValueLog implements ValueLog {
       if (groupEntries > 0) {
         if (rotateBeforeGroup) {
           rotate();
-          sealRequested = false;
         }
         int n = len;
         int entries = groupEntries;
