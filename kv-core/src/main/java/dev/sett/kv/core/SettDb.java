@@ -614,6 +614,7 @@ final class SettDb implements Db {
     }
     long t0 = System.nanoTime();
     StorageException failure = null;
+    flushProgressed(); // a manual GC round waiting for a flush sees the close and ends
     gc.stop(); // before the write path stops: a round in progress ends at its next batch
     oracle.close();
     try {
