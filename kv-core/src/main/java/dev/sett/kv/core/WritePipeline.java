@@ -399,19 +399,11 @@ final class WritePipeline {
    * rewrote deleted now, which needs the WAL holding their old pointers flushed.
    */
   void sealMemTable() {
-    try {
-      withLead(() -> {
-        if (closed) {
-          throw new DbClosedException("the database is closed");
-        }
-        checkWritable();
-        if (memTables.current().mutable.table().count() > 0) {
-          rotate();
-        }
-      });
-    } catch (IOException e) {
-      throw new StorageException(wal.name(), "cannot seal the memtable", e);
-    }
+    leadWritable(wal.name(), "cannot seal the memtable", () -> {
+      if (memTables.current().mutable.table().count() > 0) {
+        rotate();
+      }
+    });
   }
 
   /**
@@ -420,25 +412,23 @@ final class WritePipeline {
    * Writers wait for its fsync, as at a rotation.
    */
   void sealValueLog() {
-    try {
-      withLead(() -> {
-        if (closed) {
-          throw new DbClosedException("the database is closed");
-        }
-        checkWritable();
-        try {
-          valueLog.sealActiveFile();
-        } catch (IOException e) {
-          throw fail(new StorageException(null, "cannot seal the value log file", e));
-        }
-      });
-    } catch (IOException e) {
-      throw new StorageException(null, "cannot seal the value log file", e);
-    }
+    leadWritable(null, "cannot seal the value log file", valueLog::sealActiveFile);
   }
 
   /** Forces the WAL to stable storage: every commit acknowledged so far survives a power loss. */
   void sync() {
+    leadWritable(wal.name(), "cannot sync the WAL", () -> {
+      valueLog.sync(); // before the WAL: a durable pointer never names lost bytes
+      wal.flush(true);
+    });
+  }
+
+  /**
+   * Runs {@code action} holding the write path, which must be open and writable. An I/O failure
+   * in it fails the database: after a failed fsync or file creation nothing tells what reached
+   * the disk, so further writes are refused.
+   */
+  private void leadWritable(String file, String what, IoAction action) {
     try {
       withLead(() -> {
         if (closed) {
@@ -446,15 +436,13 @@ final class WritePipeline {
         }
         checkWritable();
         try {
-          valueLog.sync(); // before the WAL: a durable pointer never names lost bytes
-          wal.flush(true);
+          action.run();
         } catch (IOException e) {
-          // After a failed fsync nothing tells what reached the disk: refuse further writes.
-          throw fail(new StorageException(wal.name(), "cannot sync the WAL", e));
+          throw fail(new StorageException(file, what, e));
         }
       });
     } catch (IOException e) {
-      throw new StorageException(wal.name(), "cannot sync the WAL", e);
+      throw new StorageException(file, what, e);
     }
   }
 
