@@ -13,8 +13,11 @@ import picocli.CommandLine.TypeConversionException;
  * ({@link BenchWorkload#valueSize}): nothing is stored, a key has the same size in the load and
  * the read phase, and the same seed gives the same sizes on every run, so a run that draws its
  * sizes is reproduced by its printed seed like any other.
+ *
+ * <p>Public (though this module exports nothing) for kv-bench's side-by-side runner, which runs on
+ * the class path and takes {@code --value-size} the same way.
  */
-final class ValueSizes {
+public final class ValueSizes {
   /** Largest value size: a byte array's length, less the JVM's header slack. */
   static final long MAX = Integer.MAX_VALUE - 8;
 
@@ -36,7 +39,7 @@ final class ValueSizes {
    * @param bytes the size, in [0, {@link #MAX}]
    * @return the sizes
    */
-  static ValueSizes fixed(int bytes) {
+  public static ValueSizes fixed(int bytes) {
     return new ValueSizes(Integer.toString(bytes), bytes, bytes);
   }
 
@@ -48,7 +51,7 @@ final class ValueSizes {
    * @return the sizes
    * @throws TypeConversionException naming the text and what is allowed
    */
-  static ValueSizes parse(String text) {
+  public static ValueSizes parse(String text) {
     String s = text.strip();
     Matcher m = UNIFORM.matcher(s);
     if (m.matches()) {
@@ -87,7 +90,7 @@ final class ValueSizes {
    *
    * @return {@code true} for a fixed size
    */
-  boolean isFixed() {
+  public boolean isFixed() {
     return min == max;
   }
 
@@ -96,7 +99,7 @@ final class ValueSizes {
    *
    * @return bytes
    */
-  int min() {
+  public int min() {
     return min;
   }
 
@@ -105,7 +108,7 @@ final class ValueSizes {
    *
    * @return bytes
    */
-  int max() {
+  public int max() {
     return max;
   }
 
@@ -115,7 +118,7 @@ final class ValueSizes {
    * @param randomBits 64 uniformly random bits, a function of the key (see {@link BenchWorkload})
    * @return bytes, in [{@link #min()}, {@link #max()}]
    */
-  int pick(long randomBits) {
+  public int pick(long randomBits) {
     if (min == max) {
       return min;
     }
@@ -128,7 +131,7 @@ final class ValueSizes {
    *
    * @return {@code 128 B each} or {@code 128 B to 64.0 KiB, uniform}
    */
-  String describe() {
+  public String describe() {
     return isFixed()
         ? BenchReport.bytes(min) + " each"
         : BenchReport.bytes(min) + " to " + BenchReport.bytes(max) + " (uniform, drawn per key"
@@ -146,7 +149,7 @@ final class ValueSizes {
   }
 
   /** Reads {@code --value-size} for picocli; a bad size is a usage error (exit code 2). */
-  static final class Converter implements ITypeConverter<ValueSizes> {
+  public static final class Converter implements ITypeConverter<ValueSizes> {
     @Override
     public ValueSizes convert(String value) {
       return parse(value);

@@ -39,6 +39,18 @@ public interface KvStore extends AutoCloseable {
    */
   byte[] get(byte[] key);
 
+  /**
+   * Reads up to {@code limit} entries in key order from {@code from} (forward: the first key at
+   * or after it; reverse: the last key at or before it), copying each key and value into byte
+   * arrays as a Java caller of the store's API would get them.
+   *
+   * @param from where to start, or {@code null} for the first (forward) or last (reverse) key
+   * @param limit the most entries to read
+   * @param reverse {@code true} to read in descending key order
+   * @return the bytes of the keys and values read (their lengths' sum)
+   */
+  long scan(byte[] from, long limit, boolean reverse);
+
   /** Closes the store; its files stay. */
   @Override
   void close();

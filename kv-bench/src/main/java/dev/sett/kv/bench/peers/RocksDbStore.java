@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -27,8 +28,18 @@ public final class RocksDbStore implements KvStore {
    * @param dir the directory
    */
   public RocksDbStore(Path dir) {
+    this(dir, false);
+  }
+
+  /**
+   * Opens (or creates) a database in {@code dir}.
+   *
+   * @param dir the directory
+   * @param sync {@code true} to fsync the WAL on every write ({@code WriteOptions.setSync})
+   */
+  public RocksDbStore(Path dir, boolean sync) {
     options = new Options().setCreateIfMissing(true);
-    writeOptions = new WriteOptions(); // sync=false, WAL on: RocksDB's defaults
+    writeOptions = new WriteOptions().setSync(sync); // WAL on: RocksDB's default
     try {
       Files.createDirectories(dir);
       db = RocksDB.open(options, dir.toString());
@@ -72,6 +83,33 @@ public final class RocksDbStore implements KvStore {
     } catch (RocksDBException e) {
       throw new IllegalStateException("RocksDB get failed: " + e, e);
     }
+  }
+
+  @Override
+  public long scan(byte[] from, long limit, boolean reverse) {
+    long bytes = 0;
+    try (RocksIterator it = db.newIterator()) {
+      if (from == null) {
+        if (reverse) {
+          it.seekToLast();
+        } else {
+          it.seekToFirst();
+        }
+      } else if (reverse) {
+        it.seekForPrev(from);
+      } else {
+        it.seek(from);
+      }
+      for (long n = 0; n < limit && it.isValid(); n++) {
+        bytes += it.key().length + it.value().length;
+        if (reverse) {
+          it.prev();
+        } else {
+          it.next();
+        }
+      }
+    }
+    return bytes;
   }
 
   @Override

@@ -2,11 +2,15 @@ package dev.sett.kv.bench.peers;
 
 import dev.sett.kv.Db;
 import dev.sett.kv.Item;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.KvIterator;
 import dev.sett.kv.Options;
 import java.nio.file.Path;
 
 /** Sett with the given options (its defaults unless a caller changes them). */
 public final class SettStore implements KvStore {
+  private static final IteratorOptions REVERSE = IteratorOptions.builder().reverse(true).build();
+
   private final Db db;
 
   /**
@@ -51,6 +55,26 @@ public final class SettStore implements KvStore {
     return db.view(t -> {
       Item it = t.get(key);
       return it == null ? null : it.value();
+    });
+  }
+
+  @Override
+  public long scan(byte[] from, long limit, boolean reverse) {
+    IteratorOptions options = reverse ? REVERSE : IteratorOptions.DEFAULT;
+    return db.view(t -> {
+      long bytes = 0;
+      try (KvIterator it = t.newIterator(options)) {
+        if (from == null) {
+          it.rewind();
+        } else {
+          it.seek(from);
+        }
+        for (long n = 0; n < limit && it.valid(); n++, it.next()) {
+          Item item = it.item();
+          bytes += item.key().length + item.value().length;
+        }
+      }
+      return bytes;
     });
   }
 

@@ -74,5 +74,25 @@ class KvStoreTest {
       assertArrayEquals(value(i, i % 3 == 0 ? 1 : 0), s.get(key(i)), s.name() + " key " + i);
     }
     assertNull(s.get(key(1_000_000)), s.name() + ": an absent key");
+    String n = s.name();
+    assertEquals(bytes(10, 14), s.scan(key(10), 5, false), n + ": forward from a key");
+    assertEquals(bytes(6, 10), s.scan(key(10), 5, true), n + ": reverse from a key");
+    byte[] between = (new String(key(10)) + "x").getBytes(); // after key 10, before key 11
+    assertEquals(bytes(11, 12), s.scan(between, 2, false), n + ": forward from between keys");
+    assertEquals(bytes(9, 10), s.scan(between, 2, true), n + ": reverse from between keys");
+    assertEquals(bytes(0, 2), s.scan(null, 3, false), n + ": forward from the first key");
+    assertEquals(bytes(1497, 1499), s.scan(null, 3, true), n + ": reverse from the last key");
+    assertEquals(bytes(0, 1499), s.scan(null, Long.MAX_VALUE, true), n + ": everything");
+    assertEquals(0, s.scan(key(2000), 5, false), n + ": forward past the last key");
+    assertEquals(bytes(1495, 1499), s.scan(key(2000), 5, true), n + ": reverse from beyond");
+  }
+
+  /** The bytes of keys {@code lo..hi} (inclusive) and their current values. */
+  private static long bytes(int lo, int hi) {
+    long sum = 0;
+    for (int i = lo; i <= hi; i++) {
+      sum += key(i).length + value(i, i % 3 == 0 ? 1 : 0).length;
+    }
+    return sum;
   }
 }
