@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./sett bench --compare rocksdb,lmdb}: runs each workload on Sett and the named peers
@@ -33,8 +35,8 @@ public final class CompareCommand implements Callable<Integer> {
   List<String> peers;
 
   @Option(names = "--workloads", split = ",", paramLabel = "ID",
-      description = "Rows to run, by identifier or prefix (fillrandom, ycsb-a, readrandom-1k);"
-          + " default: all. --list shows them.")
+      description = "Rows to run, by identifier (fillrandom-128) or prefix (ycsb-a, readrandom);"
+          + " default: all. --list shows them. Selection is by the rows' default identifiers.")
   List<String> workloads = List.of();
 
   @Option(names = "--list", description = "List the rows and exit.")
@@ -82,6 +84,8 @@ public final class CompareCommand implements Callable<Integer> {
       + " child JVMs' logs go; default ${DEFAULT-VALUE}.")
   Path out = Path.of("sett-data", "compare");
 
+  @Spec CommandSpec spec;
+
   private final PrintStream console;
 
   /** A command printing to standard output. */
@@ -112,21 +116,24 @@ public final class CompareCommand implements Callable<Integer> {
    */
   List<Workload> rows() {
     List<Workload> rows = new ArrayList<>();
-    for (Workload w : Workload.suite(scale)) {
+    List<Workload> suite = Workload.suite(scale);
+    // A token that names a row selects that row only; any other token selects by prefix.
+    List<String> exact = suite.stream().map(Workload::id).filter(workloads::contains).toList();
+    for (Workload w : suite) {
       boolean writes = !w.kind().needsLoad() || w.kind() == Workload.Kind.OVERWRITE;
       Workload o = new Workload(w.kind(), valueSizes != null ? valueSizes : w.sizes(),
           records != null ? records : w.records(),
           batch != null && writes ? batch : w.batch(),
           threads != null ? threads : w.threads(), w.zipfian());
       if (workloads.isEmpty() || workloads.stream().anyMatch(
-          t -> o.id().equals(t) || o.id().startsWith(t + "-") || w.id().equals(t))) {
+          t -> w.id().equals(t) || !exact.contains(t) && w.id().startsWith(t + "-"))) {
         if (rows.stream().noneMatch(r -> r.id().equals(o.id()))) {
           rows.add(o);
         }
       }
     }
     if (rows.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(spec.commandLine(),
           "--workloads " + workloads + " selects no row; --list shows them");
     }
     return rows;
@@ -137,7 +144,7 @@ public final class CompareCommand implements Callable<Integer> {
     List<String> stores = new ArrayList<>(List.of("sett"));
     for (String p : peers) {
       if (!Stores.NAMES.contains(p) || p.equals("sett")) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "--compare takes rocksdb and/or lmdb, not '" + p + "'");
       }
       if (!stores.contains(p)) {

@@ -1,5 +1,6 @@
 package dev.sett.kv.bench.skiplist;
 
+import dev.sett.kv.bench.Smoke;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.spi.MemTable;
 import dev.sett.kv.spi.MemTableFactory;
@@ -93,8 +94,8 @@ public class MemTableBenchmark {
     @Setup(Level.Trial)
     public void generateKeys() {
       SplittableRandom random = new SplittableRandom(42);
-      keys = new byte[PUTS][];
-      for (int i = 0; i < PUTS; i++) {
+      keys = new byte[Smoke.size(PUTS)][];
+      for (int i = 0; i < Smoke.size(PUTS); i++) {
         ByteBuffer key = ByteBuffer.allocate(KEY_SIZE);
         if (keyOrder.equals("random")) {
           key.putLong(random.nextLong());
@@ -114,14 +115,15 @@ public class MemTableBenchmark {
     @Setup(Level.Iteration)
     public void createMemTable() {
       memTable = null; // let the previous arena go before allocating the next
-      memTable = create(provider, PUTS);
+      memTable = create(provider, Smoke.size(PUTS));
     }
 
     /** Checks that the batch fitted: a refused put would be measured as a cheap no-op. */
     @TearDown(Level.Iteration)
     public void checkAllFitted() {
-      if (memTable.count() != PUTS) {
-        throw new IllegalStateException(provider + " holds " + memTable.count() + " of " + PUTS
+      if (memTable.count() != Smoke.size(PUTS)) {
+        throw new IllegalStateException(provider + " holds " + memTable.count() + " of "
+            + Smoke.size(PUTS)
             + " puts");
       }
     }
@@ -141,10 +143,10 @@ public class MemTableBenchmark {
     @Setup(Level.Trial)
     public void fill() {
       SplittableRandom random = new SplittableRandom(7);
-      memTable = create(provider, ENTRIES);
-      keys = new byte[ENTRIES][];
+      memTable = create(provider, Smoke.size(ENTRIES));
+      keys = new byte[Smoke.size(ENTRIES)][];
       byte[] value = value(random);
-      for (int i = 0; i < ENTRIES; i++) {
+      for (int i = 0; i < Smoke.size(ENTRIES); i++) {
         byte[] key = new byte[KEY_SIZE];
         random.nextBytes(key);
         keys[i] = key;
@@ -218,6 +220,6 @@ public class MemTableBenchmark {
   @Warmup(iterations = 5, time = 2)
   @Measurement(iterations = 5, time = 2)
   public void get(GetState s, Cursor c, Blackhole bh) {
-    bh.consume(s.memTable.get(s.keys[c.nextIndex(ENTRIES)], Long.MAX_VALUE));
+    bh.consume(s.memTable.get(s.keys[c.nextIndex(s.keys.length)], Long.MAX_VALUE));
   }
 }

@@ -1,5 +1,6 @@
 package dev.sett.kv.bench.table;
 
+import dev.sett.kv.bench.Smoke;
 import dev.sett.kv.Compression;
 import dev.sett.kv.bench.skiplist.MemTableBenchmark.Cursor;
 import dev.sett.kv.internal.Registries;
@@ -109,7 +110,7 @@ public class TableBenchmark {
     public void create() throws IOException {
       dir = Files.createTempDirectory("sett-table-bench");
       storage = new NioStorage(dir);
-      keys = sortedKeys(ENTRIES, 42);
+      keys = sortedKeys(Smoke.size(ENTRIES), 42);
       value = new byte[VALUE_SIZE];
       new SplittableRandom(1).nextBytes(value);
       write(storage, "000001.sst", keys, value, Compression.valueOf(compression));
@@ -140,7 +141,8 @@ public class TableBenchmark {
     public void open(Files1M f) throws IOException {
       if (source.equals("memtable")) {
         memTable = Registries.memTables().select(null)
-            .create((long) ENTRIES * (KEY_SIZE + VALUE_SIZE + MemTable.MAX_ENTRY_OVERHEAD));
+            .create((long) Smoke.size(ENTRIES)
+                * (KEY_SIZE + VALUE_SIZE + MemTable.MAX_ENTRY_OVERHEAD));
         for (byte[] k : f.keys) {
           memTable.put(k, 1, (byte) 0, (byte) 0, 0, f.value);
         }
@@ -189,7 +191,7 @@ public class TableBenchmark {
     public void keys() throws IOException {
       dir = Files.createTempDirectory("sett-table-build");
       storage = new NioStorage(dir);
-      keys = sortedKeys(ENTRIES, 7);
+      keys = sortedKeys(Smoke.size(ENTRIES), 7);
       value = new byte[VALUE_SIZE];
       new SplittableRandom(2).nextBytes(value);
     }
@@ -235,7 +237,7 @@ public class TableBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public StoredValue get(Source s, Files1M f, Cursor c) throws IOException {
-    return s.get(f.keys[c.nextIndex(ENTRIES)]);
+    return s.get(f.keys[c.nextIndex(f.keys.length)]);
   }
 
   /**
@@ -251,7 +253,7 @@ public class TableBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public void getAbsent(Source s, Files1M f, Cursor c, Blackhole bh) throws IOException {
-    byte[] k = f.keys[c.nextIndex(ENTRIES)].clone();
+    byte[] k = f.keys[c.nextIndex(f.keys.length)].clone();
     k[KEY_SIZE - 1] ^= 0x5A;
     k[0] ^= 0x01;
     bh.consume(s.get(k));
