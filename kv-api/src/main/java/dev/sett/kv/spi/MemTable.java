@@ -90,4 +90,19 @@ public interface MemTable {
    * here. The default does nothing and leaves the memory to the garbage collector.
    */
   default void release() {}
+
+  /**
+   * Called instead of {@link #release()}, under the same condition (the engine and every reader
+   * are done with this memtable: no call on it follows), when the engine wants a new empty
+   * memtable of the same capacity: returns one that reuses this memtable's memory, or {@code
+   * null} if the implementation cannot, in which case the engine releases this one and creates
+   * the next. Reuse saves allocating (and, for off-heap memory, zeroing and later freeing) a whole
+   * arena at every rotation, and keeps the memory a database holds for memtables fixed.
+   *
+   * @return a new, empty memtable of {@link #capacityBytes()} sharing this one's memory, or
+   *     {@code null}
+   */
+  default MemTable recycle() {
+    return null;
+  }
 }

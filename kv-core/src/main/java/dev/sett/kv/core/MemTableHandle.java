@@ -11,13 +11,16 @@ import dev.sett.kv.internal.RefCount;
  * <p>Concurrency notes. The {@link MemTableList} holds one reference from creation until the
  * flusher drops the memtable (or close). Readers (gets, iterators) take one with {@link #tryRef}
  * for as long as they read and give it back with {@link #unref}. Invariant: the count never rises
- * again once it reached zero ({@code tryRef} refuses), so {@link MemTable#release()} runs exactly
- * once, after the last reader is done, and no reader can start on a released memtable.
+ * again once it reached zero ({@code tryRef} refuses), so the memtable goes back to its {@link
+ * MemTableSource} (which recycles or releases it) exactly once, after the last reader is done, and
+ * no reader can start on a memtable whose memory is reused.
  */
 final class MemTableHandle {
   private final MemTable table;
   private final long walId;
   private final RefCount refs = new RefCount(1);
+  /** Takes the memtable back once the last reference is gone; null: release it. */
+  private final MemTableSource source;
   /**
    * The newest commit timestamp applied to the memtable. Written by one thread at a time (the
    * write leader, or the open sequence's replay), read by the flusher.
@@ -25,8 +28,13 @@ final class MemTableHandle {
   private volatile long newestCommit;
 
   MemTableHandle(MemTable table, long walId) {
+    this(table, walId, null);
+  }
+
+  MemTableHandle(MemTable table, long walId, MemTableSource source) {
     this.table = table;
     this.walId = walId;
+    this.source = source;
   }
 
   MemTable table() {
@@ -59,10 +67,14 @@ final class MemTableHandle {
     return refs.tryRef();
   }
 
-  /** Gives a reference back; the last one releases the memtable. */
+  /** Gives a reference back; the last one hands the memtable back to its source (or releases it). */
   void unref() {
     if (refs.unref(this)) {
-      table.release();
+      if (source != null) {
+        source.done(table);
+      } else {
+        table.release();
+      }
     }
   }
 

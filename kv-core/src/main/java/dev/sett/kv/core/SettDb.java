@@ -55,7 +55,7 @@ final class SettDb implements Db {
   private final AtomicBoolean closed = new AtomicBoolean();
   private Storage storage;
   private StorageLock lock;
-  private MemTableFactory memTableFactory;
+  private MemTableSource memTableSource;
   private TableFormat tableFormat;
   private BlockCache blockCache;
   private BlockCache indexCache;
@@ -124,11 +124,12 @@ final class SettDb implements Db {
 
   /** Step 1: every provider through its registry (or the instance given in the options). */
   private void resolveProviders() {
-    memTableFactory = options.memTableFactory() != null
+    MemTableFactory memTableFactory = options.memTableFactory() != null
         ? options.memTableFactory()
         : Registries.memTables().select(options.memTable());
     // Room for one more commit past the soft limit: a full commit always fits after the check.
     memTableCapacity = options.memTableSize() + options.maxBatchSize() + (1 << 20);
+    memTableSource = new MemTableSource(memTableFactory, memTableCapacity);
     tableFormat = options.tableFormatProvider() != null
         ? options.tableFormatProvider()
         : Registries.tableFormats().select(options.tableFormat());
@@ -285,7 +286,7 @@ final class SettDb implements Db {
    */
   private void replayWals() throws IOException {
     byte[] dbId = manifest.dbId();
-    WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableFactory, memTableCapacity,
+    WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableSource,
         options.memTableSize(), values).recover(manifest.state().walFlushedThrough());
     oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts());
     // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
@@ -300,13 +301,16 @@ final class SettDb implements Db {
       throttle.wake();
       flushProgressed();
     });
-    pipeline = new WritePipeline(storage, dbId, memTableFactory, options.memTableSize(),
-        memTableCapacity, options.numMemtables(), options.syncWrites() && !options.isInMemory(),
+    pipeline = new WritePipeline(storage, dbId, memTableSource, options.memTableSize(),
+        options.numMemtables(), options.syncWrites() && !options.isInMemory(),
         oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
         values.log());
   }
 
   private void abortOpen(Throwable cause) {
+    if (memTableSource != null) {
+      memTableSource.close(); // memtables of a failed replay are released as they are dropped
+    }
     try {
       if (flusher != null) {
         flusher.stop();
@@ -649,6 +653,7 @@ final class SettDb implements Db {
       Thread.currentThread().interrupt();
     }
     pipeline.releaseMemTables(); // each memtable goes when its last open iterator closes
+    memTableSource.close(); // and is released then, not kept as a spare
     levels.close();
     try {
       values.close();

@@ -3,7 +3,6 @@ package dev.sett.kv.core;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.WritableFile;
 import dev.sett.kv.spi.MemTable;
-import dev.sett.kv.spi.MemTableFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,18 +29,16 @@ final class WalRecovery {
 
   private final Storage storage;
   private final byte[] dbId;
-  private final MemTableFactory factory;
-  private final long memTableCapacity;
+  private final MemTableSource memTables;
   private final long memTableSize;
   private final SeparatedValues values;
 
-  WalRecovery(Storage storage, byte[] dbId, MemTableFactory factory, long memTableCapacity,
-      long memTableSize, SeparatedValues values) {
+  WalRecovery(Storage storage, byte[] dbId, MemTableSource memTables, long memTableSize,
+      SeparatedValues values) {
     this.values = values;
     this.storage = storage;
     this.dbId = dbId;
-    this.factory = factory;
-    this.memTableCapacity = memTableCapacity;
+    this.memTables = memTables;
     this.memTableSize = memTableSize;
   }
 
@@ -75,14 +72,14 @@ final class WalRecovery {
       long id = ids.get(i);
       boolean newest = i == ids.size() - 1;
       List<MemTableHandle> forThisWal = new ArrayList<>();
-      forThisWal.add(new MemTableHandle(factory.create(memTableCapacity), id));
+      forThisWal.add(memTables.newHandle(id));
       WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest, values::resolvable,
           (key, version, meta, userMeta, expiresAt, value) -> {
             MemTable t = forThisWal.get(forThisWal.size() - 1).table();
             if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
-              MemTable more = factory.create(memTableCapacity);
-              forThisWal.add(new MemTableHandle(more, id));
-              if (!more.put(key, version, meta, userMeta, expiresAt, value)) {
+              MemTableHandle more = memTables.newHandle(id);
+              forThisWal.add(more);
+              if (!more.table().put(key, version, meta, userMeta, expiresAt, value)) {
                 throw new IllegalStateException("entry does not fit in an empty memtable");
               }
             }
@@ -124,7 +121,7 @@ final class WalRecovery {
       handles.remove(handles.size() - 1);
     } else {
       wal = WalWriter.create(storage, nextWalId, dbId);
-      mutable = new MemTableHandle(factory.create(memTableCapacity), nextWalId);
+      mutable = memTables.newHandle(nextWalId);
       nextWalId++;
     }
     MemTableHandle[] imm = new MemTableHandle[handles.size()];

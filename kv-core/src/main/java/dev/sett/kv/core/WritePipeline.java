@@ -7,7 +7,6 @@ import dev.sett.kv.StorageException;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
-import dev.sett.kv.spi.MemTableFactory;
 import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValuePointer;
 import java.io.IOException;
@@ -67,9 +66,8 @@ final class WritePipeline {
 
   private final Storage storage;
   private final byte[] dbId;
-  private final MemTableFactory factory;
+  private final MemTableSource source;
   private final long memTableSize;
-  private final long memTableCapacity;
   private final int numMemtables;
   private final boolean syncWrites;
   private final Oracle oracle;
@@ -92,15 +90,14 @@ final class WritePipeline {
   private volatile long segmentsWritten; // written by the leader only
   private volatile long requestsWritten; // written by the leader only
 
-  WritePipeline(Storage storage, byte[] dbId, MemTableFactory factory, long memTableSize,
-      long memTableCapacity, int numMemtables, boolean syncWrites, Oracle oracle,
+  WritePipeline(Storage storage, byte[] dbId, MemTableSource source, long memTableSize,
+      int numMemtables, boolean syncWrites, Oracle oracle,
       MemTableList memTables, WriteThrottle throttle, FailureState failure, WalWriter wal,
       long nextWalId, Runnable onRotate, ValueLog valueLog) {
     this.storage = storage;
     this.dbId = dbId;
-    this.factory = factory;
+    this.source = source;
     this.memTableSize = memTableSize;
-    this.memTableCapacity = memTableCapacity;
     this.numMemtables = numMemtables;
     this.syncWrites = syncWrites;
     this.oracle = oracle;
@@ -343,7 +340,7 @@ final class WritePipeline {
     }
     wal = fresh;
     nextWalId++;
-    MemTableHandle next = new MemTableHandle(factory.create(memTableCapacity), fresh.id());
+    MemTableHandle next = source.newHandle(fresh.id());
     memTables.rotate(next);
     onRotate.run();
   }

@@ -33,25 +33,39 @@ import org.junit.jupiter.api.io.TempDir;
  * are done with it. A memtable factory that records releases and any use after one runs under
  * writers that rotate and flush memtables, readers that get, and iterators that linger.
  *
- * <p>Catches fault 6 of issue 12: memtables were read without a reference and never released.
+ * <p>Catches fault 6 of issue 12: memtables were read without a reference and never released; and
+ * checks that dropped memtables' arenas are recycled ({@link MemTableSource}), only after their
+ * last reader.
  */
 class MemTableReferenceTest {
   @TempDir Path dir;
 
-  /** A memtable that records its release and any call after it. */
+  /**
+   * A memtable that records its release or recycling and any call after it. A recycled memtable
+   * is tracked like a new one.
+   */
   private static final class Tracked implements MemTable {
     final MemTable inner;
+    /** Releases and recycles: either ends this memtable's life. */
     final AtomicInteger releases = new AtomicInteger();
+    final AtomicInteger recycles = new AtomicInteger();
     final Queue<String> misuse;
+    final List<Tracked> created;
+    /** Releases of this memtable and every one recycled from it: arenas given back. */
+    final AtomicInteger arenasReleased;
 
-    Tracked(MemTable inner, Queue<String> misuse) {
+    Tracked(MemTable inner, Queue<String> misuse, List<Tracked> created,
+        AtomicInteger arenasReleased) {
       this.inner = inner;
       this.misuse = misuse;
+      this.created = created;
+      this.arenasReleased = arenasReleased;
+      created.add(this);
     }
 
     void check(String call) {
       if (releases.get() > 0) {
-        misuse.add(call + " after release on " + Thread.currentThread().getName());
+        misuse.add(call + " after release or recycle on " + Thread.currentThread().getName());
       }
     }
 
@@ -153,7 +167,19 @@ class MemTableReferenceTest {
 
     @Override public void release() {
       releases.incrementAndGet();
+      arenasReleased.incrementAndGet();
       inner.release();
+    }
+
+    @Override public MemTable recycle() {
+      check("recycle");
+      MemTable reused = inner.recycle();
+      if (reused == null) {
+        return null; // the engine releases this one instead
+      }
+      releases.incrementAndGet();
+      recycles.incrementAndGet();
+      return new Tracked(reused, misuse, created, arenasReleased);
     }
   }
 
@@ -163,6 +189,7 @@ class MemTableReferenceTest {
     long seed = TestSeeds.seed(info);
     Queue<String> misuse = new ConcurrentLinkedQueue<>();
     List<Tracked> created = new CopyOnWriteArrayList<>();
+    AtomicInteger fresh = new AtomicInteger();
     MemTableFactory base = Registries.memTables().select("skiplist");
     MemTableFactory tracking = new MemTableFactory() {
       @Override public String name() {
@@ -170,9 +197,8 @@ class MemTableReferenceTest {
       }
 
       @Override public MemTable create(long capacityBytes) {
-        Tracked t = new Tracked(base.create(capacityBytes), misuse);
-        created.add(t);
-        return t;
+        fresh.incrementAndGet();
+        return new Tracked(base.create(capacityBytes), misuse, created, new AtomicInteger());
       }
     };
     Options options = LsmModelTest.smallTree(dir).memTableFactory(tracking).build();
@@ -237,7 +263,47 @@ class MemTableReferenceTest {
     assertTrue(misuse.isEmpty(), "memtable used after release: " + misuse.peek());
     for (int i = 0; i < created.size(); i++) {
       assertEquals(1, created.get(i).releases.get(), "memtable " + i + " of " + created.size()
-          + " released once after close");
+          + " released or recycled once after close");
+    }
+    int recycled = created.stream().mapToInt(t -> t.recycles.get()).sum();
+    assertTrue(recycled > 0, "no memtable was recycled among " + created.size());
+    assertEquals(created.size(), fresh.get() + recycled, "every memtable is fresh or recycled");
+  }
+
+  @Test
+  void withoutReaders_rotationsReuseArenas_soAFewAreEverAllocated() {
+    AtomicInteger fresh = new AtomicInteger();
+    AtomicInteger released = new AtomicInteger();
+    MemTableFactory base = Registries.memTables().select("skiplist");
+    MemTableFactory counting = new MemTableFactory() {
+      @Override public String name() {
+        return "counting";
+      }
+
+      @Override public MemTable create(long capacityBytes) {
+        fresh.incrementAndGet();
+        return new Tracked(base.create(capacityBytes), new ConcurrentLinkedQueue<>(),
+            new CopyOnWriteArrayList<>(), released);
+      }
+    };
+    Options options = LsmModelTest.smallTree(dir).memTableFactory(counting).build();
+    try (Db db = Db.open(options)) {
+      for (int i = 0; i < 4000; i++) {
+        int id = i;
+        db.update(txn -> txn.set(b("k" + id), new byte[200]));
+      }
+      assertTrue(db.stats().flushes() > 10, "memtables rotated: " + db.stats().flushes());
+    }
+    // Live at once: numMemtables in the list, one the flusher is finishing, one spare. Without
+    // recycling every rotation allocated a new arena (here more than ten).
+    assertTrue(fresh.get() <= options.numMemtables() + 2, fresh.get() + " arenas allocated");
+    assertEquals(fresh.get(), released.get(), "close released every arena, the spare included");
+    try (Db db = Db.open(options)) {
+      for (int i = 0; i < 4000; i += 7) {
+        int id = i;
+        int size = db.view(txn -> txn.get(b("k" + id)).valueSize());
+        assertEquals(200, size, "key " + i);
+      }
     }
   }
 }

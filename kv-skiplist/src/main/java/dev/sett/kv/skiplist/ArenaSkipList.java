@@ -210,6 +210,24 @@ public final class ArenaSkipList implements MemTable {
     }
     this.capacity = (int) capacityBytes;
     this.arena = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+    initHead();
+  }
+
+  /**
+   * An empty skiplist over a recycled arena (see {@link #recycle()}). Only the head needs
+   * clearing: every other allocation writes all of its fields and every tower slot it links
+   * before publishing the node, so old bytes above {@code allocated} are never read.
+   */
+  private ArenaSkipList(ArenaSkipList old) {
+    this.capacity = old.capacity;
+    this.arena = old.arena;
+    for (int level = 0; level < MAX_HEIGHT; level++) {
+      INT.set(arena, HEAD + TOWER + 4 * level, NIL);
+    }
+    initHead();
+  }
+
+  private void initHead() {
     // Head: empty key, full tower of NIL links, never compared. The arena is published through the
     // final field, so these plain stores are visible to any thread that sees this object.
     INT.set(arena, HEAD + KEY_OFFSET, HEAD + MAX_NODE);
@@ -344,6 +362,16 @@ public final class ArenaSkipList implements MemTable {
   }
 
   /** The arena size given at creation. */
+  /**
+   * Returns an empty skiplist over this one's arena. The engine calls it only once every reader
+   * is done with this skiplist (see {@link MemTable#recycle()}); this object must not be used
+   * afterwards, since the new one overwrites the arena.
+   */
+  @Override
+  public MemTable recycle() {
+    return new ArenaSkipList(this);
+  }
+
   @Override
   public long capacityBytes() {
     return capacity;

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestInfo;
  * like any value; replacement of an existing {@code (key, version)}; iteration in internal order
  * both ways; the exact landing spot of {@code seek}, {@code seekForPrev}, {@code prev} and {@code
  * seekToLast}, including targets between keys and beyond either end; refusal at capacity leaving
- * earlier entries intact; the footprint bound; concurrent puts from four threads with readers
+ * earlier entries intact; recycling (an empty memtable that holds as much again); the footprint
+ * bound; concurrent puts from four threads with readers
  * running at the same time. Randomised tests print their seed ({@link TestSeeds}) and put it in
  * every failure message.
  */
@@ -428,6 +429,57 @@ public abstract class MemTableContract {
         assertArrayEquals(accepted.get(n++), it.key());
       }
       assertEquals(accepted.size(), n);
+    }
+  }
+
+  @Test
+  void recycle_givesAnEmptyMemTable_thatHoldsAsMuchAsAFreshOne() {
+    long capacity = 64 << 10;
+    MemTable first = factory().create(capacity);
+    byte[] value = new byte[1000];
+    int firstCount = 0;
+    for (int i = 0; first.put(key(String.format("old-%05d", i)), 1 + i, (byte) 0, (byte) 0, 0,
+        value); i++) {
+      firstCount++;
+    }
+    MemTable mt = first.recycle();
+    if (mt == null) {
+      return; // the implementation does not recycle: the engine releases and creates instead
+    }
+    assertEquals(capacity, mt.capacityBytes());
+    assertEquals(0, mt.count());
+    assertEquals(0, mt.maxVersion());
+    assertNull(mt.get(key("old-00000"), Long.MAX_VALUE), "nothing of the old memtable shows");
+    try (EntryIterator it = mt.iterator()) {
+      it.seekToFirst();
+      assertFalse(it.valid(), "the recycled memtable is empty");
+    }
+    // Full again, with other keys in another order, and every entry reads back exactly.
+    List<byte[]> accepted = new ArrayList<>();
+    for (int i = 0; ; i++) {
+      byte[] k = key(String.format("new-%05d", 5000 - i));
+      Arrays.fill(value, (byte) i);
+      if (!mt.put(k, 1 + i, (byte) 0, (byte) 1, 0, value)) {
+        break;
+      }
+      accepted.add(k);
+    }
+    assertEquals(firstCount, accepted.size(), "a recycled memtable holds as much as a fresh one");
+    assertNull(mt.get(key("old-00003"), Long.MAX_VALUE));
+    for (int i = 0; i < accepted.size(); i++) {
+      Arrays.fill(value, (byte) i);
+      StoredValue v = mt.get(accepted.get(i), Long.MAX_VALUE);
+      assertNotNull(v, "entry " + i);
+      assertArrayEquals(value, v.value(), "entry " + i);
+      assertEquals(1, v.userMeta());
+    }
+    try (EntryIterator it = mt.iterator()) {
+      int n = 0;
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        assertArrayEquals(accepted.get(accepted.size() - 1 - n), it.key(), "entry " + n);
+        n++;
+      }
+      assertEquals(accepted.size(), n, "iteration sees the new entries only");
     }
   }
 
