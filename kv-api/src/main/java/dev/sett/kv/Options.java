@@ -77,6 +77,8 @@ public final class Options {
    * offsets).
    */
   public static final long MAX_VALUE_LOG_FILE_SIZE = (1L << 31) - 1;
+  /** Default {@link #bytesPerSync()}: 8 MiB. */
+  public static final long DEFAULT_BYTES_PER_SYNC = 8L << 20;
   /** Default {@link #valueLogMaxEntries()}: 1,000,000, as Badger. */
   public static final int DEFAULT_VALUE_LOG_MAX_ENTRIES = 1_000_000;
   /**
@@ -127,6 +129,7 @@ public final class Options {
   private final double vlogPercentile;
   private final long valueLogFileSize;
   private final int valueLogMaxEntries;
+  private final long bytesPerSync;
   private final Duration valueLogGcInterval;
   private final double valueLogGcDiscardRatio;
   private final String valueSeparationPolicy;
@@ -172,6 +175,7 @@ public final class Options {
     this.vlogPercentile = b.vlogPercentile;
     this.valueLogFileSize = b.valueLogFileSize;
     this.valueLogMaxEntries = b.valueLogMaxEntries;
+    this.bytesPerSync = b.bytesPerSync;
     this.valueLogGcInterval = b.valueLogGcInterval;
     this.valueLogGcDiscardRatio = b.valueLogGcDiscardRatio;
     // As Badger: setting VLogPercentile alone turns the dynamic threshold on.
@@ -568,6 +572,20 @@ public final class Options {
   }
 
   /**
+   * Bytes written to the WAL, or to a value log file, between background fsyncs of it, when
+   * writes are not synced one by one ({@code syncWrites} off); 0 turns them off. They make data
+   * durable sooner than it must be, never later, so that the fsync that must come when the file
+   * is sealed (at every memtable rotation, and when the value log moves to a new file) finds little
+   * dirty data left and commits do not wait behind it (RocksDB's {@code bytes_per_sync} and {@code
+   * wal_bytes_per_sync}).
+   *
+   * @return bytes, default {@value #DEFAULT_BYTES_PER_SYNC}
+   */
+  public long bytesPerSync() {
+    return bytesPerSync;
+  }
+
+  /**
    * How often value log garbage collection runs by itself, unlike Badger where the application
    * must call it: each round rewrites the live values of the files whose known garbage is at
    * least {@link #valueLogGcDiscardRatio()} of their size (several files per round) and deletes
@@ -704,6 +722,7 @@ public final class Options {
     b.vlogPercentile = vlogPercentile;
     b.valueLogFileSize = valueLogFileSize;
     b.valueLogMaxEntries = valueLogMaxEntries;
+    b.bytesPerSync = bytesPerSync;
     b.valueLogGcInterval = valueLogGcInterval;
     b.valueLogGcDiscardRatio = valueLogGcDiscardRatio;
     b.valueSeparationPolicy = valueSeparationPolicy;
@@ -753,6 +772,7 @@ public final class Options {
         && Double.compare(vlogPercentile, x.vlogPercentile) == 0
         && valueLogFileSize == x.valueLogFileSize
         && valueLogMaxEntries == x.valueLogMaxEntries
+        && bytesPerSync == x.bytesPerSync
         && valueLogGcInterval.equals(x.valueLogGcInterval)
         && Double.compare(valueLogGcDiscardRatio, x.valueLogGcDiscardRatio) == 0
         && Objects.equals(valueSeparationPolicy, x.valueSeparationPolicy)
@@ -767,7 +787,7 @@ public final class Options {
         memTable, blockSize, blockCacheSize, indexCacheSize, compression, baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
         valueThreshold, maxValueThreshold, vlogPercentile, valueLogFileSize, valueLogMaxEntries,
-        valueSeparationPolicy, valueLogFormat);
+        valueSeparationPolicy, valueLogFormat, bytesPerSync);
   }
 
   @Override
@@ -805,6 +825,7 @@ public final class Options {
         + ", vlogPercentile=" + vlogPercentile
         + ", valueLogFileSize=" + valueLogFileSize
         + ", valueLogMaxEntries=" + valueLogMaxEntries
+        + ", bytesPerSync=" + bytesPerSync
         + ", valueLogGcInterval=" + valueLogGcInterval
         + ", valueLogGcDiscardRatio=" + valueLogGcDiscardRatio
         + ", valueSeparationPolicy="
@@ -861,6 +882,7 @@ public final class Options {
     private double valueLogGcDiscardRatio = DEFAULT_VALUE_LOG_GC_DISCARD_RATIO;
     private long valueLogFileSize = DEFAULT_VALUE_LOG_FILE_SIZE;
     private int valueLogMaxEntries = DEFAULT_VALUE_LOG_MAX_ENTRIES;
+    private long bytesPerSync = DEFAULT_BYTES_PER_SYNC;
     private String valueSeparationPolicy;
     private ValueSeparationPolicy valueSeparationPolicyProvider;
     private String valueLogFormat;
@@ -1296,6 +1318,17 @@ public final class Options {
     public Builder valueLogMaxEntries(int value) {
       this.valueLogMaxEntries =
           (int) checkRange("valueLogMaxEntries", value, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#bytesPerSync()}.
+     *
+     * @param value bytes, 0 (off) or in [4096, 2^40]
+     * @return this builder
+     */
+    public Builder bytesPerSync(long value) {
+      this.bytesPerSync = value == 0 ? 0 : checkRange("bytesPerSync", value, 4096, 1L << 40);
       return this;
     }
 

@@ -112,6 +112,28 @@ public interface ValueLog extends AutoCloseable {
   void sync() throws IOException;
 
   /**
+   * Bytes of records this log has written to its files since it was opened; called by the writer.
+   * With {@link #durableBytes()} it lets the write path sync the WAL in the background without
+   * ever making a pointer durable before the value it points to.
+   *
+   * @return bytes; the default is 0
+   */
+  default long writtenBytes() {
+    return 0;
+  }
+
+  /**
+   * How many of {@link #writtenBytes()} are known durable (synced by {@link #sync}, a rotation, or
+   * a background sync); called by the writer.
+   *
+   * @return bytes; the default, -1, means unknown, and the WAL is then never synced in the
+   *     background (only where it must be, after this log's own sync)
+   */
+  default long durableBytes() {
+    return -1;
+  }
+
+  /**
    * Reads the value a pointer designates, checking the record's checksum and that it matches the
    * pointer. Any thread.
    *

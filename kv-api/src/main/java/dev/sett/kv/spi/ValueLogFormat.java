@@ -36,4 +36,24 @@ public interface ValueLogFormat extends NamedProvider {
    */
   ValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries)
       throws IOException;
+
+  /**
+   * Opens (or creates) the value log as {@link #open(Storage, byte[], long, int)} does, syncing
+   * the file being written in the background every {@code bytesPerSync} bytes when writes are not
+   * synced one by one (see {@link dev.sett.kv.Options#bytesPerSync()}). The default ignores {@code
+   * bytesPerSync}: a format that cannot sync in the background still keeps every durability
+   * promise, only its fsync at rotation takes longer.
+   *
+   * @param storage the database's storage
+   * @param dbId the database's 16-byte id
+   * @param maxFileSize the size a file is rotated at
+   * @param maxEntries the number of records a file is rotated at
+   * @param bytesPerSync bytes between background syncs, 0 for none
+   * @return the value log; close it
+   * @throws IOException if the files cannot be read or written
+   */
+  default ValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries,
+      long bytesPerSync) throws IOException {
+    return open(storage, dbId, maxFileSize, maxEntries);
+  }
 }

@@ -11,6 +11,7 @@ import dev.sett.kv.Txn;
 import dev.sett.kv.ValueLogFileStats;
 import dev.sett.kv.WriteBatch;
 import dev.sett.kv.internal.Registries;
+import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.io.NioStorage;
 import dev.sett.kv.io.Storage;
@@ -56,6 +57,8 @@ final class SettDb implements Db {
   private Storage storage;
   private StorageLock lock;
   private MemTableSource memTableSource;
+  /** Syncs the WAL being written in the background, so its fsync at rotation is short. */
+  private SyncBehind walSync;
   private TableFormat tableFormat;
   private BlockCache blockCache;
   private BlockCache indexCache;
@@ -130,6 +133,7 @@ final class SettDb implements Db {
     // Room for one more commit past the soft limit: a full commit always fits after the check.
     memTableCapacity = options.memTableSize() + options.maxBatchSize() + (1 << 20);
     memTableSource = new MemTableSource(memTableFactory, memTableCapacity);
+    walSync = new SyncBehind("sett-wal-sync", options.bytesPerSync());
     tableFormat = options.tableFormatProvider() != null
         ? options.tableFormatProvider()
         : Registries.tableFormats().select(options.tableFormat());
@@ -190,7 +194,7 @@ final class SettDb implements Db {
    */
   private void openValueLog() throws IOException {
     ValueLog log = valueLogFormat.open(storage, manifest.dbId(), options.valueLogFileSize(),
-        options.valueLogMaxEntries());
+        options.valueLogMaxEntries(), options.bytesPerSync());
     levels.discardStats().retainFiles(log.fileIds()); // (7) forget files that are gone
     // A file holds its header and at least one record: the value, the key and a record header.
     long maxValue = options.valueLogFileSize() - Options.MAX_KEY_SIZE - 1024;
@@ -286,7 +290,7 @@ final class SettDb implements Db {
    */
   private void replayWals() throws IOException {
     byte[] dbId = manifest.dbId();
-    WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableSource,
+    WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableSource, walSync,
         options.memTableSize(), values).recover(manifest.state().walFlushedThrough());
     oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts());
     // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
@@ -301,7 +305,8 @@ final class SettDb implements Db {
       throttle.wake();
       flushProgressed();
     });
-    pipeline = new WritePipeline(storage, dbId, memTableSource, options.memTableSize(),
+    pipeline = new WritePipeline(storage, dbId, memTableSource, walSync,
+        options.memTableSize(),
         options.numMemtables(), options.syncWrites() && !options.isInMemory(),
         oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
         values.log());
@@ -310,6 +315,9 @@ final class SettDb implements Db {
   private void abortOpen(Throwable cause) {
     if (memTableSource != null) {
       memTableSource.close(); // memtables of a failed replay are released as they are dropped
+    }
+    if (walSync != null) {
+      walSync.close();
     }
     try {
       if (flusher != null) {
@@ -654,6 +662,7 @@ final class SettDb implements Db {
     }
     pipeline.releaseMemTables(); // each memtable goes when its last open iterator closes
     memTableSource.close(); // and is released then, not kept as a spare
+    walSync.close(); // the WALs are closed: the pipeline detached them
     levels.close();
     try {
       values.close();

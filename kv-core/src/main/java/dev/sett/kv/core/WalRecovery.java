@@ -1,5 +1,6 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.WritableFile;
 import dev.sett.kv.spi.MemTable;
@@ -30,11 +31,13 @@ final class WalRecovery {
   private final Storage storage;
   private final byte[] dbId;
   private final MemTableSource memTables;
+  private final SyncBehind walSync;
   private final long memTableSize;
   private final SeparatedValues values;
 
-  WalRecovery(Storage storage, byte[] dbId, MemTableSource memTables, long memTableSize,
-      SeparatedValues values) {
+  WalRecovery(Storage storage, byte[] dbId, MemTableSource memTables, SyncBehind walSync,
+      long memTableSize, SeparatedValues values) {
+    this.walSync = walSync;
     this.values = values;
     this.storage = storage;
     this.dbId = dbId;
@@ -116,11 +119,11 @@ final class WalRecovery {
     WalWriter wal;
     MemTableHandle mutable;
     if (reuse) {
-      wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd());
+      wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd(), walSync);
       mutable = newestHandle;
       handles.remove(handles.size() - 1);
     } else {
-      wal = WalWriter.create(storage, nextWalId, dbId);
+      wal = WalWriter.create(storage, nextWalId, dbId, walSync);
       mutable = memTables.newHandle(nextWalId);
       nextWalId++;
     }

@@ -1,5 +1,6 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.FileHeader;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.WritableFile;
@@ -13,12 +14,17 @@ import java.util.zip.CRC32C;
  * in one write per {@link #flush}, so a group commit costs one system call (and one fsync with
  * {@code syncWrites}); nothing is allocated per entry.
  *
+ * <p>Without {@code syncWrites}, a {@link SyncBehind} syncs the file in the background as it
+ * grows ({@link #syncBehind}), so the fsync at {@link #seal} (memtable rotation, on the write
+ * path) finds little left.
+ *
  * <p>Concurrency: used only by the thread that currently leads the write path (see {@link
- * WritePipeline}); not thread-safe.
+ * WritePipeline}); not thread-safe. The background syncer only syncs the file.
  */
 final class WalWriter implements AutoCloseable {
   private final WritableFile file;
   private final long id;
+  private final SyncBehind syncBehind;
   private final CRC32C crc = new CRC32C();
   private byte[] buf = new byte[64 << 10];
   private int len;
@@ -33,9 +39,10 @@ final class WalWriter implements AutoCloseable {
   /** Offset recorded by the last sync mark written. */
   private long markedUpTo;
 
-  private WalWriter(WritableFile file, long id, long syncedUpTo) {
+  private WalWriter(WritableFile file, long id, long syncedUpTo, SyncBehind syncBehind) {
     this.file = file;
     this.id = id;
+    this.syncBehind = syncBehind;
     this.written = syncedUpTo;
     this.syncedUpTo = syncedUpTo;
     this.markedUpTo = syncedUpTo;
@@ -45,7 +52,8 @@ final class WalWriter implements AutoCloseable {
    * Creates a new WAL file, writes its header and makes file and name durable, so that a file
    * that exists after a crash always has a complete header.
    */
-  static WalWriter create(Storage storage, long id, byte[] dbId) throws IOException {
+  static WalWriter create(Storage storage, long id, byte[] dbId, SyncBehind syncBehind)
+      throws IOException {
     String name = FileNames.wal(id);
     WritableFile f = storage.create(name);
     try {
@@ -54,7 +62,7 @@ final class WalWriter implements AutoCloseable {
       f.write(h, 0, h.length);
       f.sync();
       storage.syncDirectory();
-      return new WalWriter(f, id, h.length);
+      return new WalWriter(f, id, h.length, syncBehind);
     } catch (IOException | RuntimeException e) {
       f.close();
       throw e;
@@ -62,14 +70,15 @@ final class WalWriter implements AutoCloseable {
   }
 
   /** Reopens a replayed WAL for appending after cutting it to its valid end. */
-  static WalWriter reopen(Storage storage, long id, long validEnd) throws IOException {
+  static WalWriter reopen(Storage storage, long id, long validEnd, SyncBehind syncBehind)
+      throws IOException {
     WritableFile f = storage.openForAppend(FileNames.wal(id));
     try {
       if (f.size() != validEnd) {
         f.truncate(validEnd);
         f.sync();
       }
-      return new WalWriter(f, id, validEnd);
+      return new WalWriter(f, id, validEnd, syncBehind);
     } catch (IOException | RuntimeException e) {
       f.close();
       throw e;
@@ -133,10 +142,21 @@ final class WalWriter implements AutoCloseable {
         buf = new byte[64 << 10]; // do not keep a huge buffer after one big transaction
       }
     }
+    syncBehind.throwIfFailed();
+    syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(file));
     if (sync && syncedUpTo < written) {
       file.sync();
       syncedUpTo = written;
     }
+  }
+
+  /**
+   * Lets the background syncer make the file durable up to {@code upTo} (it syncs once {@code
+   * bytesPerSync} bytes accumulated). The caller must know that every value the WAL points to up
+   * there is durable already (see {@link WritePipeline}).
+   */
+  void syncBehind(long upTo) {
+    syncBehind.wrote(file, upTo);
   }
 
   /** Flushes, syncs and closes: a sealed WAL is complete and durable. */
@@ -144,12 +164,13 @@ final class WalWriter implements AutoCloseable {
     try {
       flush(true);
     } finally {
-      file.close();
+      close();
     }
   }
 
   @Override
   public void close() throws IOException {
+    syncBehind.detach(file); // a background sync of the file must end before it closes
     file.close();
   }
 }

@@ -4,6 +4,7 @@ import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbFailedException;
 import dev.sett.kv.KvException;
 import dev.sett.kv.StorageException;
+import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.EntryMeta;
 import dev.sett.kv.spi.MemTable;
@@ -67,6 +68,10 @@ final class WritePipeline {
   private final Storage storage;
   private final byte[] dbId;
   private final MemTableSource source;
+  private final SyncBehind walSync;
+  /** A WAL offset the background syncer may be given, and the value log bytes it depends on. */
+  private long walSyncCandidate = -1; // leader only
+  private long walSyncCandidateValues; // leader only
   private final long memTableSize;
   private final int numMemtables;
   private final boolean syncWrites;
@@ -90,13 +95,15 @@ final class WritePipeline {
   private volatile long segmentsWritten; // written by the leader only
   private volatile long requestsWritten; // written by the leader only
 
-  WritePipeline(Storage storage, byte[] dbId, MemTableSource source, long memTableSize,
+  WritePipeline(Storage storage, byte[] dbId, MemTableSource source, SyncBehind walSync,
+      long memTableSize,
       int numMemtables, boolean syncWrites, Oracle oracle,
       MemTableList memTables, WriteThrottle throttle, FailureState failure, WalWriter wal,
       long nextWalId, Runnable onRotate, ValueLog valueLog) {
     this.storage = storage;
     this.dbId = dbId;
     this.source = source;
+    this.walSync = walSync;
     this.memTableSize = memTableSize;
     this.numMemtables = numMemtables;
     this.syncWrites = syncWrites;
@@ -302,6 +309,9 @@ final class WritePipeline {
     } catch (IOException e) {
       throw fail(new StorageException(wal.name(), "cannot write the WAL", e));
     }
+    if (!syncWrites) {
+      syncWalBehind();
+    }
     MemTable table = handle.table();
     for (int i = from; i < to; i++) {
       WriteRequest r = group.get(i);
@@ -322,6 +332,23 @@ final class WritePipeline {
     }
   }
 
+  /**
+   * Lets the WAL be synced in the background up to a point whose values are all durable: a
+   * pointer must never become durable before its value (recovery would find it dangling after a
+   * power loss). The point is the WAL's end at some flush, taken together with the value log's
+   * written bytes then; it is handed on once the value log's own syncs have passed those bytes.
+   */
+  private void syncWalBehind() {
+    if (walSyncCandidate < 0) {
+      walSyncCandidate = wal.writtenBytes();
+      walSyncCandidateValues = valueLog.writtenBytes();
+    }
+    if (valueLog.durableBytes() >= walSyncCandidateValues) {
+      wal.syncBehind(walSyncCandidate);
+      walSyncCandidate = -1;
+    }
+  }
+
   private KvException fail(Exception cause) {
     failure.fail(cause, "the write path");
     return new DbFailedException("write failed: " + cause.getMessage(), cause);
@@ -334,7 +361,8 @@ final class WritePipeline {
     try {
       valueLog.sync(); // a sealed WAL is durable: so are the values it points to
       wal.seal();
-      fresh = WalWriter.create(storage, nextWalId, dbId);
+      fresh = WalWriter.create(storage, nextWalId, dbId, walSync);
+      walSyncCandidate = -1; // an offset in the sealed WAL
     } catch (IOException e) {
       throw fail(new StorageException(FileNames.wal(nextWalId), "cannot rotate the WAL", e));
     }

@@ -62,7 +62,8 @@ class LsmModelTest {
     return Options.builder(dir).memTableSize(64 << 10).numMemtables(3).blockSize(512)
         .baseTableSize(8 << 10).baseLevelSize(32 << 10).levelSizeMultiplier(4)
         .numLevelZeroTables(2).numLevelZeroTablesStall(6).numCompactors(2)
-        .blockCacheSize(64 << 10).indexCacheSize(32 << 10).maxOpenFiles(16);
+        .blockCacheSize(64 << 10).indexCacheSize(32 << 10).maxOpenFiles(16)
+        .bytesPerSync(4096); // background syncs run often, under crashes and power losses too
   }
 
   /**

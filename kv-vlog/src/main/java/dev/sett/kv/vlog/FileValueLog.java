@@ -3,6 +3,7 @@ package dev.sett.kv.vlog;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Options;
 import dev.sett.kv.internal.RefCount;
+import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.FileHeader;
 import dev.sett.kv.io.ReadableFile;
 import dev.sett.kv.io.Storage;
@@ -69,7 +70,19 @@ final class FileValueLog implements ValueLog {
   private volatile VlogFile active;
 
   // ---- writer state (the writer thread only) ----
+  /**
+   * Syncs the active file in the background every {@code bytesPerSync} bytes written without a
+   * sync ({@link Options#bytesPerSync()}), so the fsync at
+   * rotation (and at the WAL's rotation, see {@link #sync}) finds little dirty data left.
+   */
+  private final SyncBehind syncBehind;
   private WritableFile out;
+  /** Record bytes written since open, and how many of them are known durable. */
+  private long totalWritten;
+  private long totalDurable;
+  /** {@code totalWritten} and {@code written} when the active file was opened for writing. */
+  private long fileStartTotal;
+  private long fileStartOffset;
   /** Bytes written to the active file by this log (not asked of the file; see WalWriter). */
   private long written;
   private long syncedUpTo;
@@ -87,7 +100,9 @@ final class FileValueLog implements ValueLog {
   private Throwable failure;
   private volatile boolean closed;
 
-  private FileValueLog(Storage storage, byte[] dbId, long maxFileSize, int maxEntries) {
+  private FileValueLog(Storage storage, byte[] dbId, long maxFileSize, int maxEntries,
+      long bytesPerSync) {
+    this.syncBehind = new SyncBehind("sett-vlog-sync", bytesPerSync);
     this.storage = storage;
     this.dbId = dbId.clone();
     this.maxFileSize = maxFileSize;
@@ -120,7 +135,8 @@ final class FileValueLog implements ValueLog {
   // ---------------------------------------------------------------------------------------------
   // Open
 
-  static FileValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries)
+  static FileValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries,
+      long bytesPerSync)
       throws IOException {
     Objects.requireNonNull(storage, "storage");
     if (dbId == null || dbId.length != FileHeader.DB_ID_LENGTH) {
@@ -133,7 +149,7 @@ final class FileValueLog implements ValueLog {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
     }
-    FileValueLog log = new FileValueLog(storage, dbId, maxFileSize, maxEntries);
+    FileValueLog log = new FileValueLog(storage, dbId, maxFileSize, maxEntries, bytesPerSync);
     try {
       log.load();
       return log;
@@ -255,6 +271,8 @@ final class FileValueLog implements ValueLog {
     out = w;
     written = pos;
     syncedUpTo = pos;
+    fileStartTotal = totalWritten;
+    fileStartOffset = pos;
     markedUpTo = lastMark;
     activeEntries = entries;
     active = f;
@@ -277,6 +295,8 @@ final class FileValueLog implements ValueLog {
       out = w;
       written = h.length;
       syncedUpTo = h.length;
+      fileStartTotal = totalWritten;
+      fileStartOffset = h.length;
       markedUpTo = h.length;
       activeEntries = 0;
       active = f;
@@ -393,6 +413,7 @@ final class FileValueLog implements ValueLog {
         rotateBeforeGroup = false;
         out.write(buf, 0, n);
         written += n;
+        totalWritten += n;
         activeEntries += entries;
         if (groupMark >= 0) {
           markedUpTo = groupMark;
@@ -404,9 +425,14 @@ final class FileValueLog implements ValueLog {
       } else {
         len = 0;
       }
+      syncBehind.throwIfFailed();
+      syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(out));
       if (sync && syncedUpTo < written) {
         out.sync();
         syncedUpTo = written;
+        totalDurable = totalWritten;
+      } else if (!sync) {
+        syncBehind.wrote(out, written);
       }
     } catch (IOException | RuntimeException e) {
       failure = e;
@@ -416,24 +442,44 @@ final class FileValueLog implements ValueLog {
 
   /** Seals the active file (fully synced) and creates the next. */
   private void rotate() throws IOException {
+    syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(out));
     if (syncedUpTo < written) {
       out.sync();
       syncedUpTo = written;
     }
+    totalDurable = totalWritten;
     WritableFile old = out;
     out = null;
+    syncBehind.detach(old); // a background sync of the file ends before it closes
     old.close();
     create(active.id + 1);
+  }
+
+  @Override
+  public long writtenBytes() {
+    return totalWritten;
+  }
+
+  @Override
+  public long durableBytes() {
+    // Earlier files were synced whole when the log moved on; in the active file, a background
+    // sync may have gone further than the writer's last own sync.
+    long d = syncBehind.durableUpTo(out);
+    return d > fileStartOffset ? Math.max(totalDurable, fileStartTotal + d - fileStartOffset)
+        : totalDurable;
   }
 
   @Override
   public void sync() throws IOException {
     checkWritable();
     try {
+      syncBehind.throwIfFailed();
+      syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(out));
       if (syncedUpTo < written) {
         out.sync();
         syncedUpTo = written;
       }
+      totalDurable = totalWritten;
     } catch (IOException | RuntimeException e) {
       failure = e;
       throw e;
@@ -624,6 +670,7 @@ final class FileValueLog implements ValueLog {
 
   private void closeAll() throws IOException {
     IOException first = null;
+    syncBehind.close(); // waits for a background sync in flight
     if (out != null) {
       try {
         out.close();

@@ -1,5 +1,6 @@
 package dev.sett.kv.vlog;
 
+import dev.sett.kv.Options;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
@@ -30,6 +31,12 @@ public final class VlogV1Format implements ValueLogFormat {
   @Override
   public ValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries)
       throws IOException {
-    return FileValueLog.open(storage, dbId, maxFileSize, maxEntries);
+    return open(storage, dbId, maxFileSize, maxEntries, Options.DEFAULT_BYTES_PER_SYNC);
+  }
+
+  @Override
+  public ValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries,
+      long bytesPerSync) throws IOException {
+    return FileValueLog.open(storage, dbId, maxFileSize, maxEntries, bytesPerSync);
   }
 }
