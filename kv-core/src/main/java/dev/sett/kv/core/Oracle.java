@@ -5,7 +5,6 @@ import dev.sett.kv.DbClosedException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.TreeMap;
 
 /**
  * Hands out read and commit timestamps and detects conflicts between read-write transactions
@@ -38,7 +37,7 @@ final class Oracle {
   private long nextTs; // guarded by lock
   private boolean closed; // guarded by lock
   private final ArrayDeque<Committed> committed = new ArrayDeque<>(); // guarded by lock
-  private final TreeMap<Long, Integer> activeReads = new TreeMap<>(); // guarded by lock
+  private final ReadTimestamps activeReads = new ReadTimestamps(); // guarded by lock
   private volatile long appliedTs;
 
   Oracle(long maxVersion, boolean detectConflicts) {
@@ -51,7 +50,7 @@ final class Oracle {
   long beginRead() {
     synchronized (lock) {
       long ts = appliedTs;
-      activeReads.merge(ts, 1, Integer::sum);
+      activeReads.add(ts);
       return ts;
     }
   }
@@ -59,7 +58,7 @@ final class Oracle {
   /** Unregisters a reader. */
   void endRead(long readTs) {
     synchronized (lock) {
-      activeReads.computeIfPresent(readTs, (k, n) -> n == 1 ? null : n - 1);
+      activeReads.remove(readTs);
       cleanup();
     }
   }
@@ -150,7 +149,7 @@ final class Oracle {
   }
 
   private void cleanup() {
-    long horizon = activeReads.isEmpty() ? appliedTs : activeReads.firstKey();
+    long horizon = activeReads.isEmpty() ? appliedTs : activeReads.oldest();
     while (!committed.isEmpty() && committed.peekFirst().ts <= horizon) {
       committed.pollFirst();
     }
@@ -163,7 +162,7 @@ final class Oracle {
    */
   long discardAtOrBelow() {
     synchronized (lock) {
-      return activeReads.isEmpty() ? appliedTs : activeReads.firstKey();
+      return activeReads.isEmpty() ? appliedTs : activeReads.oldest();
     }
   }
 
@@ -173,7 +172,7 @@ final class Oracle {
    */
   boolean noReadersAtOrBelow(long ts) {
     synchronized (lock) {
-      return activeReads.isEmpty() || activeReads.firstKey() > ts;
+      return activeReads.isEmpty() || activeReads.oldest() > ts;
     }
   }
 

@@ -6,12 +6,17 @@ import dev.sett.kv.internal.Keys;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.Comparator;
 import java.util.TreeMap;
 
 /**
- * A transaction's own writes, one per key (the last write wins), kept in key order so that commit
- * emits them sorted and iterators can merge them.
+ * A transaction's own writes, one per key (the last write wins), handed out in key order so that
+ * commit emits them sorted and iterators can merge them.
+ *
+ * <p>Most transactions write a few keys (a single {@code put} writes one): up to {@value #LINEAR}
+ * writes sit in a small array searched linearly and sorted when asked for in order, so such a
+ * transaction allocates one small array instead of a tree map and an entry per key. Beyond that,
+ * a tree map keeps lookups logarithmic.
  */
 final class PendingWrites {
   /**
@@ -29,33 +34,86 @@ final class PendingWrites {
     }
   }
 
-  private final TreeMap<byte[], Write> writes = new TreeMap<>(Arrays::compareUnsigned);
+  /** Writes kept in the small array before a map takes over. */
+  static final int LINEAR = 16;
+  private static final Comparator<Write> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key(),
+      b.key());
+
+  private Write[] small; // insertion order, while map is null
+  private int n;
+  private TreeMap<byte[], Write> map; // once more than LINEAR keys were written
 
   Write get(byte[] key) {
-    return writes.get(key);
+    if (map != null) {
+      return map.get(key);
+    }
+    for (int i = 0; i < n; i++) {
+      if (Arrays.equals(small[i].key(), key)) {
+        return small[i];
+      }
+    }
+    return null;
   }
 
   /** Adds or replaces a write; returns the one replaced, or null. */
   Write put(Write w) {
-    return writes.put(w.key(), w);
+    if (map != null) {
+      return map.put(w.key(), w);
+    }
+    for (int i = 0; i < n; i++) {
+      if (Arrays.equals(small[i].key(), w.key())) {
+        Write old = small[i];
+        small[i] = w;
+        return old;
+      }
+    }
+    if (n == LINEAR) {
+      map = new TreeMap<>(Arrays::compareUnsigned);
+      for (int i = 0; i < n; i++) {
+        map.put(small[i].key(), small[i]);
+      }
+      small = null;
+      n = 0;
+      return map.put(w.key(), w);
+    }
+    if (small == null) {
+      small = new Write[2];
+    } else if (n == small.length) {
+      small = Arrays.copyOf(small, n * 2);
+    }
+    small[n++] = w;
+    return null;
   }
 
   int size() {
-    return writes.size();
+    return map != null ? map.size() : n;
   }
 
   boolean isEmpty() {
-    return writes.isEmpty();
+    return size() == 0;
   }
 
+  /** The writes in key order. */
   Iterable<Write> inOrder() {
-    return writes.values();
+    return map != null ? map.values() : Arrays.asList(sorted());
   }
 
   /** An iterator over a snapshot of the writes as they are now, all at version {@code ts}. */
   EntryIterator iterator(long ts) {
-    Write[] snapshot = writes.values().toArray(new Write[0]);
+    Write[] snapshot = map != null ? map.values().toArray(new Write[0]) : sorted();
     return new SnapshotIterator(snapshot, ts);
+  }
+
+  /** A sorted copy of the small array. */
+  private Write[] sorted() {
+    if (n == 0) {
+      return new Write[0];
+    }
+    Write[] c = Arrays.copyOf(small, n);
+    if (n > 1) {
+      Arrays.sort(c, BY_KEY);
+    }
+    return c;
   }
 
   /** Cursor over a sorted array of writes that share one version. */
@@ -143,8 +201,8 @@ final class PendingWrites {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("PendingWrites[");
-    for (Map.Entry<byte[], Write> e : writes.entrySet()) {
-      sb.append(e.getKey().length).append("B ");
+    for (Write w : inOrder()) {
+      sb.append(w.key().length).append("B ");
     }
     return sb.append(']').toString();
   }

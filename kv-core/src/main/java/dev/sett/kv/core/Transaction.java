@@ -26,13 +26,15 @@ import java.util.Objects;
  * transactions with conflict detection, the fingerprints of the keys read. Not thread-safe.
  */
 final class Transaction implements Txn {
+  private static final long[] NO_READS = new long[0];
+
   private final SettDb db;
   private final boolean update;
   private final long readTs;
   private final boolean trackReads;
   private final PendingWrites pending = new PendingWrites();
-  private final List<DbIterator> iterators = new ArrayList<>(1);
-  private long[] reads = new long[8];
+  private List<DbIterator> iterators; // created with the first iterator
+  private long[] reads = NO_READS; // grown on the first read of a conflict-detecting update
   private int nReads;
   private long size;
   private boolean finished;
@@ -84,7 +86,7 @@ final class Transaction implements Txn {
       return;
     }
     if (nReads == reads.length) {
-      reads = Arrays.copyOf(reads, nReads * 2);
+      reads = Arrays.copyOf(reads, Math.max(8, nReads * 2));
     }
     reads[nReads++] = Oracle.fingerprint(key);
   }
@@ -192,12 +194,17 @@ final class Transaction implements Txn {
       MemTableList.release(mts);
       throw e;
     }
+    if (iterators == null) {
+      iterators = new ArrayList<>(1);
+    }
     iterators.add(it);
     return it;
   }
 
   void iteratorClosed(DbIterator it) {
-    iterators.remove(it);
+    if (iterators != null) {
+      iterators.remove(it);
+    }
   }
 
   @Override
@@ -278,8 +285,10 @@ final class Transaction implements Txn {
     if (!finished) {
       finished = true;
       finishedHow = how;
-      for (DbIterator it : new ArrayList<>(iterators)) {
-        it.close();
+      if (iterators != null && !iterators.isEmpty()) {
+        for (DbIterator it : iterators.toArray(new DbIterator[0])) { // close() removes it
+          it.close();
+        }
       }
       db.transactionDone(readTs);
     }

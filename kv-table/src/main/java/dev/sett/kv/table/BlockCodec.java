@@ -6,7 +6,6 @@ import dev.sett.kv.internal.BigEndian;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32C;
-import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
@@ -19,10 +18,11 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * </pre>
  *
  * {@code Crc} is CRC32C over the payload as stored and the two fields after it, so damage is found
- * before anything is decompressed, and a damaged length is never trusted. LZ4 comes from
- * lz4-java's pure-Java {@code safeInstance()}: no JNI and no {@code Unsafe}, and malformed input
- * ends in an exception rather than a read out of bounds (we wrap it as a corruption, though the
- * checksum makes it practically unreachable).
+ * before anything is decompressed, and a damaged length is never trusted. Blocks are compressed
+ * by {@link Lz4Compressor} (ours, to reuse its hash table) and decompressed by lz4-java's
+ * pure-Java {@code safeInstance()}: no JNI and no {@code Unsafe}, and malformed input ends in an
+ * exception rather than a read out of bounds (we wrap it as a corruption, though the checksum
+ * makes it practically unreachable).
  */
 final class BlockCodec {
   /** Bytes after the payload. */
@@ -31,7 +31,6 @@ final class BlockCodec {
   static final int MAX_UNCOMPRESSED = Integer.MAX_VALUE - 64;
 
   private static final LZ4Factory LZ4 = LZ4Factory.safeInstance();
-  private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
   private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
   /** LZ4 cannot expand more than 255 times; a larger claimed length is not ours. */
   private static final int LZ4_MAX_RATIO = 256;
@@ -42,15 +41,18 @@ final class BlockCodec {
    * Appends the unit for {@code raw[0, len)} to {@code out}. A block that LZ4 does not shrink by
    * at least an eighth is stored as it is, so reading it costs no decompression.
    *
+   * @param lz4 the compressor, used when {@code compression} is LZ4 (one per builder: it keeps
+   *     its hash table from block to block)
    * @return the unit's length, trailer included
    */
-  static int seal(byte[] raw, int len, Compression compression, GrowableBytes out) {
+  static int seal(byte[] raw, int len, Compression compression, Lz4Compressor lz4,
+      GrowableBytes out) {
     int start = out.size();
     Compression used = Compression.NONE;
     if (compression == Compression.LZ4) {
-      int max = COMPRESSOR.maxCompressedLength(len);
+      int max = Lz4Compressor.maxCompressedLength(len);
       out.ensure(max + TRAILER);
-      int compressed = COMPRESSOR.compress(raw, 0, len, out.array(), start, max);
+      int compressed = lz4.compress(raw, 0, len, out.array(), start);
       if (compressed <= len - len / 8) {
         out.advance(compressed);
         used = Compression.LZ4;

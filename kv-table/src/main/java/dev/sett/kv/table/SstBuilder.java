@@ -29,6 +29,8 @@ final class SstBuilder implements TableBuilder {
   private final WritableFile out;
   private final int blockSize;
   private final Compression compression;
+  /** Keeps its hash table from one block to the next (see {@link Lz4Compressor}). */
+  private final Lz4Compressor lz4 = new Lz4Compressor();
   private final DataBlockBuilder block;
   private final BlockIndexBuilder index = new BlockIndexBuilder();
   private final BloomFilterBuilder bloom; // null: no filter
@@ -151,7 +153,7 @@ final class SstBuilder implements TableBuilder {
     long indexOffset = position;
     int indexRaw = index.finish();
     unit.clear();
-    int indexLength = BlockCodec.seal(index.array(), indexRaw, Compression.NONE, unit);
+    int indexLength = BlockCodec.seal(index.array(), indexRaw, Compression.NONE, null, unit);
     write(unit.array(), indexLength);
 
     long bloomOffset = position;
@@ -160,7 +162,7 @@ final class SstBuilder implements TableBuilder {
       GrowableBytes filter = new GrowableBytes(bloom.encodedLength());
       bloom.encode(filter);
       unit.clear();
-      bloomLength = BlockCodec.seal(filter.array(), filter.size(), Compression.NONE, unit);
+      bloomLength = BlockCodec.seal(filter.array(), filter.size(), Compression.NONE, null, unit);
       write(unit.array(), bloomLength);
     }
 
@@ -177,7 +179,7 @@ final class SstBuilder implements TableBuilder {
   private void flushBlock() throws IOException {
     int rawLength = block.finish();
     unit.clear();
-    int unitLength = BlockCodec.seal(block.array(), rawLength, compression, unit);
+    int unitLength = BlockCodec.seal(block.array(), rawLength, compression, lz4, unit);
     long offset = position;
     write(unit.array(), unitLength);
     index.add(offset, unitLength, block.baseKey(), block.baseKeyLength(), block.baseVersion());

@@ -30,7 +30,7 @@ class BlockCodecProperties {
       @ForAll Compression compression) {
     GrowableBytes out = new GrowableBytes(16);
     out.put((byte) 7); // a unit need not start the buffer
-    int length = BlockCodec.seal(payload, payload.length, compression, out);
+    int length = BlockCodec.seal(payload, payload.length, compression, new Lz4Compressor(), out);
     assertEquals(out.size() - 1, length);
     byte[] unit = Arrays.copyOfRange(out.array(), 1, out.size());
     assertArrayEquals(payload, BlockCodec.open("f", 0, "unit", unit));
@@ -50,7 +50,7 @@ class BlockCodecProperties {
       @ForAll Compression compression, @ForAll @IntRange(min = 0, max = 100_000) int where,
       @ForAll @IntRange(min = 1, max = 255) int flip) {
     GrowableBytes out = new GrowableBytes(16);
-    int length = BlockCodec.seal(payload, payload.length, compression, out);
+    int length = BlockCodec.seal(payload, payload.length, compression, new Lz4Compressor(), out);
     byte[] unit = Arrays.copyOf(out.array(), length);
     unit[where % length] ^= (byte) flip;
     assertThrows(CorruptionException.class, () -> BlockCodec.open("f", 9, "unit", unit));
