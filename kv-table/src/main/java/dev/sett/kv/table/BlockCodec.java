@@ -80,9 +80,20 @@ final class BlockCodec {
    * @throws CorruptionException if the checksum fails, or a field is impossible
    */
   static byte[] open(String file, long offset, String what, byte[] unit) {
+    return open(file, offset, what, -1, unit);
+  }
+
+  /**
+   * As {@link #open(String, long, String, byte[])}, for the unit {@code what number} (a data
+   * block): the name is put together only for an error, not on every read.
+   *
+   * @param number the unit's number, or -1 for none
+   */
+  static byte[] open(String file, long offset, String kind, int number, byte[] unit) {
     int len = unit.length;
     if (len < TRAILER) {
-      throw new CorruptionException(file, offset, what + " of " + len + " bytes is too short");
+      throw new CorruptionException(file, offset,
+          name(kind, number) + " of " + len + " bytes is too short");
     }
     int crcAt = len - 4;
     CRC32C crc = new CRC32C();
@@ -90,24 +101,26 @@ final class BlockCodec {
     int stored = BigEndian.getInt(unit, crcAt);
     if (stored != (int) crc.getValue()) {
       throw new CorruptionException(file, offset, String.format(Locale.ROOT,
-          "%s checksum mismatch: stored %08x, computed %08x", what, stored, (int) crc.getValue()));
+          "%s checksum mismatch: stored %08x, computed %08x", name(kind, number), stored,
+          (int) crc.getValue()));
     }
     int payloadLength = len - TRAILER;
     int id = unit[payloadLength] & 0xFF;
     int uncompressed = BigEndian.getInt(unit, payloadLength + 1);
     if (id == Compression.NONE.id()) {
       if (uncompressed != payloadLength) {
-        throw new CorruptionException(file, offset, what + " stored uncompressed in "
-            + payloadLength + " bytes claims " + uncompressed);
+        throw new CorruptionException(file, offset, name(kind, number)
+            + " stored uncompressed in " + payloadLength + " bytes claims " + uncompressed);
       }
       return Arrays.copyOf(unit, payloadLength);
     }
     if (id != Compression.LZ4.id()) {
-      throw new CorruptionException(file, offset, what + " has unknown compression id " + id);
+      throw new CorruptionException(file, offset,
+          name(kind, number) + " has unknown compression id " + id);
     }
     if (uncompressed < 0 || uncompressed > MAX_UNCOMPRESSED
         || uncompressed > (long) payloadLength * LZ4_MAX_RATIO) {
-      throw new CorruptionException(file, offset, what + " of " + payloadLength
+      throw new CorruptionException(file, offset, name(kind, number) + " of " + payloadLength
           + " LZ4 bytes claims an impossible " + Integer.toUnsignedString(uncompressed));
     }
     byte[] out = new byte[uncompressed];
@@ -116,14 +129,19 @@ final class BlockCodec {
       produced = DECOMPRESSOR.decompress(unit, 0, payloadLength, out, 0, uncompressed);
     } catch (RuntimeException e) { // LZ4Exception, or anything else the decoder throws on garbage
       CorruptionException c = new CorruptionException(file, offset,
-          what + " does not decompress: " + e.getMessage());
+          name(kind, number) + " does not decompress: " + e.getMessage());
       c.addSuppressed(e); // the cause slot is taken (null) by StorageException's constructor
       throw c;
     }
     if (produced != uncompressed) {
-      throw new CorruptionException(file, offset, what + " decompressed to " + produced
-          + " bytes, expected " + uncompressed);
+      throw new CorruptionException(file, offset, name(kind, number) + " decompressed to "
+          + produced + " bytes, expected " + uncompressed);
     }
     return out;
   }
+  /** A unit's name for errors: {@code kind}, or {@code kind number}. */
+  static String name(String kind, int number) {
+    return number < 0 ? kind : kind + " " + number;
+  }
+
 }

@@ -225,9 +225,8 @@ final class SstTable implements Table {
       return new DataBlock(cached);
     }
     long offset = index.blockOffset(i);
-    String what = "data block " + i;
-    byte[] raw = BlockCodec.open(name, offset, what,
-        read(file, offset, index.blockLength(i), what));
+    byte[] raw = BlockCodec.open(name, offset, "data block", i,
+        read(file, offset, index.blockLength(i), "data block", i));
     DataBlock block = DataBlock.check(name, offset, i, raw);
     if (fill) {
       blockCache.put(id, i, raw);
@@ -237,12 +236,18 @@ final class SstTable implements Table {
 
   private static byte[] read(ReadableFile in, long offset, int length, String what)
       throws IOException {
+    return read(in, offset, length, what, -1);
+  }
+
+  /** Reads a unit; its name ({@link BlockCodec#name}) is put together only for an error. */
+  private static byte[] read(ReadableFile in, long offset, int length, String kind, int number)
+      throws IOException {
     byte[] b = new byte[length];
     try {
       in.readFully(offset, b, 0, length);
     } catch (EOFException e) {
       CorruptionException c = new CorruptionException(in.name(), offset,
-          "file ends inside the " + what + " (truncated?)");
+          "file ends inside the " + BlockCodec.name(kind, number) + " (truncated?)");
       c.addSuppressed(e);
       throw c;
     }
