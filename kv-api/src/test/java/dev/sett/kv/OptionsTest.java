@@ -290,6 +290,22 @@ class OptionsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {Long.MIN_VALUE, -1, 1, 4095, (1L << 40) + 1})
+  void bytesPerSync_outOfRange_namesOptionValueAndRange(long bytes) {
+    assertRejected(() -> Options.builder(DIR).bytesPerSync(bytes), "bytesPerSync",
+        Long.toString(bytes), "[4096, " + (1L << 40) + "]");
+  }
+
+  @org.junit.jupiter.api.Test
+  void bytesPerSync_defaultsTo8MiB_andZeroTurnsItOff() {
+    assertEquals(8L << 20, Options.builder(DIR).build().bytesPerSync());
+    assertEquals(0, Options.builder(DIR).bytesPerSync(0).build().bytesPerSync());
+    Options o = Options.builder(DIR).bytesPerSync(4096).build();
+    assertEquals(o, o.toBuilder().build(), "kept by toBuilder and compared by equals");
+    assertTrue(o.toString().contains("bytesPerSync=4096"));
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {Integer.MIN_VALUE, -1, 0})
   void valueLogMaxEntries_outOfRange_namesOptionValueAndRange(int count) {
     assertRejected(() -> Options.builder(DIR).valueLogMaxEntries(count), "valueLogMaxEntries",

@@ -49,6 +49,12 @@ final class DbIterator implements KvIterator {
   private final MemTables memTables;
   private final LevelsController.Snapshot pinned;
   private final int readAhead; // 0: no read-ahead
+  /**
+   * How far to read ahead now: 0 after positioning, then doubling with every step up to {@code
+   * readAhead}, so a seek that reads a few items does not pull a hundred (a short scan cost ten
+   * times its work before), while a long scan reaches the full read-ahead within a few steps.
+   */
+  private int window;
   private final int versionsToKeep;
   /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
   private byte[] versionKey;
@@ -117,20 +123,23 @@ final class DbIterator implements KvIterator {
     versionKey = null;
     backlog.clear();
     ahead.clear();
+    window = 0;
     pulledAny = false;
     exhausted = false;
   }
 
   /**
    * Moves to the next item: the oldest one read ahead, or the next one found in the merged
-   * stream; then reads ahead up to {@code readAhead} items further, starting the value log reads
-   * of their values in the background (Badger's prefetch), so that a scan that reads values waits
-   * for I/O once per batch rather than once per item.
+   * stream; then reads ahead up to {@code window} items further (growing to {@code readAhead}),
+   * starting the value log reads of their values in the background (Badger's prefetch), so that a
+   * scan that reads values waits for I/O once per batch rather than once per item.
    */
   private void advance() {
     ItemImpl next = ahead.pollFirst();
     item = next != null ? next : pull();
-    while (readAhead > 0 && item != null && ahead.size() < readAhead) {
+    int target = window;
+    window = Math.min(readAhead, Math.max(1, window * 2));
+    while (target > 0 && item != null && ahead.size() < target) {
       ItemImpl more = pull();
       if (more == null) {
         break;

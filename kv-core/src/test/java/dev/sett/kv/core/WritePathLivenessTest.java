@@ -56,9 +56,10 @@ class WritePathLivenessTest {
   private void runRound(Random random, String where) throws Exception {
     Path d = Files.createTempDirectory(dir, "round");
     // Half the rounds keep values in the value log (its appends and syncs join the write path).
+    // Background syncs every 4 KiB run beside the commits, sync() calls and close().
     Options options = Options.builder(d).memTableSize(64 << 10).numMemtables(2)
         .valueThreshold(random.nextBoolean() ? 64 : Options.DEFAULT_VALUE_THRESHOLD)
-        .valueLogFileSize(1 << 20).syncWrites(random.nextBoolean()).build();
+        .valueLogFileSize(1 << 20).syncWrites(random.nextBoolean()).bytesPerSync(4096).build();
     Db db = Db.open(options);
     AtomicBoolean closing = new AtomicBoolean();
     Queue<String> acked = new ConcurrentLinkedQueue<>();
