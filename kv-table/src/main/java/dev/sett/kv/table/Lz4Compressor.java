@@ -94,14 +94,9 @@ final class Lz4Compressor {
           if (ip > mfLimit) {
             break outer;
           }
-          int h = hash(readInt(src, ip));
-          int e = table[h];
-          table[h] = ip + b;
-          if (e >= minEntry) {
-            ref = e - b;
-            if (ip - ref <= MAX_DISTANCE && readInt(src, ref) == readInt(src, ip)) {
-              break;
-            }
+          ref = candidate(src, ip, b, minEntry);
+          if (ref >= 0) {
+            break;
           }
           ip += attempts++ >>> SKIP_TRIGGER;
         }
@@ -143,16 +138,11 @@ final class Lz4Compressor {
           }
           table[hash(readInt(src, ip - 2))] = ip - 2 + b;
           // A match right here needs no literals: emit it with an empty literal run.
-          int h = hash(readInt(src, ip));
-          int e = table[h];
-          table[h] = ip + b;
-          if (e >= minEntry) {
-            ref = e - b;
-            if (ip - ref <= MAX_DISTANCE && readInt(src, ref) == readInt(src, ip)) {
-              tokenPos = d++;
-              dst[tokenPos] = 0;
-              continue;
-            }
+          ref = candidate(src, ip, b, minEntry);
+          if (ref >= 0) {
+            tokenPos = d++;
+            dst[tokenPos] = 0;
+            continue;
           }
           ip++;
           break;
@@ -168,6 +158,24 @@ final class Lz4Compressor {
     }
     System.arraycopy(src, anchor, dst, d, literals);
     return d + literals - dstOff;
+  }
+
+  /**
+   * Puts position {@code ip} in the hash table and returns the position it replaced if that is a
+   * match candidate: from this call (entry at least {@code minEntry}), at most 64 KiB back, with
+   * the same first 4 bytes; else -1.
+   */
+  private int candidate(byte[] src, int ip, int b, int minEntry) {
+    int h = hash(readInt(src, ip));
+    int e = table[h];
+    table[h] = ip + b;
+    if (e >= minEntry) {
+      int ref = e - b;
+      if (ip - ref <= MAX_DISTANCE && readInt(src, ref) == readInt(src, ip)) {
+        return ref;
+      }
+    }
+    return -1;
   }
 
   private static int writeLength(int n, byte[] dst, int d) {
