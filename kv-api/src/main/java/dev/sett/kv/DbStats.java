@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param levels every level, L0 first
  * @param memTables memtables held in memory, the mutable one included
+ * @param memTableBytes memory the memtables hold: the arenas of those memtables and of the spare
+ *     kept for the next rotation (a memtable's arena is allocated whole, so this is its capacity,
+ *     not its fill)
  * @param walBytesWritten bytes appended to the write-ahead logs (what users wrote, plus framing)
  * @param flushBytesWritten bytes of tables written by flushing memtables
  * @param compactionBytesRead bytes of tables read by compactions
@@ -27,6 +30,7 @@ import java.util.List;
 public record DbStats(
     List<LevelStats> levels,
     int memTables,
+    long memTableBytes,
     long walBytesWritten,
     long flushBytesWritten,
     long compactionBytesRead,
@@ -72,6 +76,17 @@ public record DbStats(
       sum += Math.min(f.garbageBytes(), f.sizeBytes());
     }
     return sum;
+  }
+
+  /**
+   * Memory held by the parts Sett bounds: memtables, the block cache and the index cache. The
+   * process holds more (the JVM, and the garbage the collector has not reclaimed yet); see
+   * {@code docs/BENCHMARKS.md} for how the two compare.
+   *
+   * @return {@code memTableBytes + blockCacheBytes + indexCacheBytes}
+   */
+  public long memoryBytes() {
+    return memTableBytes + blockCacheBytes + indexCacheBytes;
   }
 
   /**

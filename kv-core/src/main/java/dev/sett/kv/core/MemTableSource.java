@@ -85,6 +85,11 @@ final class MemTableSource {
     }
   }
 
+  /** The capacity of the spare kept for the next rotation, 0 if there is none. */
+  synchronized long spareBytes() {
+    return spare == null ? 0 : spare.capacityBytes();
+  }
+
   /** Memtables made from recycled memory so far (for tests). */
   synchronized long recycled() {
     return recycled;

@@ -560,7 +560,12 @@ final class SettDb implements Db {
   @Override
   public DbStats stats() {
     checkOpen();
-    return new DbStats(levels.levelStats(), pipeline.memTables().all.length, pipeline.walBytes(),
+    MemTables mts = pipeline.memTables();
+    long memTableBytes = memTableSource.spareBytes();
+    for (MemTableHandle h : mts.all) {
+      memTableBytes += h.table().capacityBytes();
+    }
+    return new DbStats(levels.levelStats(), mts.all.length, memTableBytes, pipeline.walBytes(),
         levels.flushBytesWritten(), levels.compactionBytesRead(),
         levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
         pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),

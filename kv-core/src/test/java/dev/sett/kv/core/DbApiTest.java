@@ -416,4 +416,32 @@ class DbApiTest {
       assertEquals("v", get(db, "k"));
     }
   }
+
+  @Test
+  void stats_reportTheMemoryOfMemtablesAndCaches() {
+    Options o = Options.builder(dir).memTableSize(1 << 20).numMemtables(3).build();
+    long capacity = o.memTableSize() + o.maxBatchSize() + (1 << 20); // an arena, whole
+    try (Db db = Db.open(o)) {
+      dev.sett.kv.DbStats empty = db.stats();
+      assertEquals(1, empty.memTables());
+      assertEquals(capacity, empty.memTableBytes(), "one arena, allocated whole");
+      for (int i = 0; i < 20_000; i++) { // about 4 MiB: several rotations and flushes
+        int id = i;
+        db.update(txn -> txn.set(b("k" + id), new byte[200]));
+      }
+      for (int i = 0; i < 20_000; i += 10) {
+        int id = i;
+        assertNotNull(db.view(txn -> txn.get(b("k" + id))));
+      }
+      dev.sett.kv.DbStats s = db.stats();
+      assertTrue(s.flushes() > 0, "flushed: " + s.flushes());
+      assertTrue(s.memTableBytes() >= s.memTables() * capacity
+          && s.memTableBytes() <= (s.memTables() + 1) * capacity,
+          "the memtables' arenas and at most one spare: " + s.memTableBytes() + " for "
+              + s.memTables() + " memtables");
+      assertTrue(s.blockCacheBytes() > 0, "reads filled the block cache");
+      assertEquals(s.memTableBytes() + s.blockCacheBytes() + s.indexCacheBytes(),
+          s.memoryBytes());
+    }
+  }
 }
