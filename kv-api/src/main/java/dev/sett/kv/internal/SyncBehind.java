@@ -114,6 +114,19 @@ public final class SyncBehind implements AutoCloseable {
   }
 
   /**
+   * The writer's check before it relies on the file: throws a background sync's failure, else
+   * returns {@link #durableUpTo}; one call (and one monitor entry) per write on the hot path.
+   *
+   * @param file the file
+   * @return the offset a background sync made durable, 0 if none is known
+   * @throws IOException the failure of a background sync (every call after it throws it too)
+   */
+  public synchronized long checkedDurableUpTo(WritableFile file) throws IOException {
+    throwIfFailed();
+    return durableUpTo(file);
+  }
+
+  /**
    * Throws the failure of a background sync, if one failed.
    *
    * @throws IOException the failure (every call after it throws it too)

@@ -142,8 +142,7 @@ final class WalWriter implements AutoCloseable {
         buf = new byte[64 << 10]; // do not keep a huge buffer after one big transaction
       }
     }
-    syncBehind.throwIfFailed();
-    syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(file));
+    syncedUpTo = Math.max(syncedUpTo, syncBehind.checkedDurableUpTo(file));
     if (sync && syncedUpTo < written) {
       file.sync();
       syncedUpTo = written;

@@ -425,8 +425,7 @@ final class FileValueLog implements ValueLog {
       } else {
         len = 0;
       }
-      syncBehind.throwIfFailed();
-      syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(out));
+      syncedUpTo = Math.max(syncedUpTo, syncBehind.checkedDurableUpTo(out));
       if (sync && syncedUpTo < written) {
         out.sync();
         syncedUpTo = written;
@@ -473,8 +472,7 @@ final class FileValueLog implements ValueLog {
   public void sync() throws IOException {
     checkWritable();
     try {
-      syncBehind.throwIfFailed();
-      syncedUpTo = Math.max(syncedUpTo, syncBehind.durableUpTo(out));
+      syncedUpTo = Math.max(syncedUpTo, syncBehind.checkedDurableUpTo(out));
       if (syncedUpTo < written) {
         out.sync();
         syncedUpTo = written;
