@@ -31,6 +31,8 @@ final class WorkloadRunner {
   private final KeySpace space;
   private final long seed;
   private final long deadlineNanos;
+  /** YCSB: records in the store (loaded, then inserted), shared by the workload's threads. */
+  private final AtomicLong inserted;
 
   /**
    * Prepares a runner.
@@ -44,6 +46,7 @@ final class WorkloadRunner {
     this.space = new KeySpace(seed);
     this.seed = seed;
     this.deadlineNanos = maxSeconds * 1_000_000_000L;
+    this.inserted = new AtomicLong(w.records());
   }
 
   /** The key of record {@code i}: YCSB spreads records over the key space by a hash. */
@@ -159,10 +162,7 @@ final class WorkloadRunner {
     }
   }
 
-  private final AtomicLong inserted = new AtomicLong(-1);
-
   private void ycsb(KvStore store, Tally t, SplittableRandom r, Zipfian zipf) {
-    inserted.compareAndSet(-1, w.records());
     long count = inserted.get();
     double p = r.nextDouble();
     switch (w.kind()) {
