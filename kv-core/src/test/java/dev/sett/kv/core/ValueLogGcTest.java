@@ -478,6 +478,50 @@ class ValueLogGcTest {
     }
   }
 
+  /**
+   * A table of rewritten values holds old versions only; level 0 orders it by the rewrite's
+   * commit, above the older table that still points into the collected file. An L0->L0
+   * compaction of it must keep that place: before the fix its output was ordered by its entries'
+   * versions, fell below the older table, and reads followed the old pointer into the deleted
+   * file (CorruptionException).
+   */
+  @Test
+  void levelZeroCompactionOfRewrittenValues_keepsThemAboveTheOldPointers() throws IOException,
+      InterruptedException {
+    Options o = options().valueLogMaxEntries(4).numCompactors(0).numLevelZeroTablesStall(1000)
+        .build();
+    byte[] a = "a".getBytes();
+    byte[] value = value(1, 1, 100);
+    SettDb db = (SettDb) Db.open(o);
+    try {
+      db.update(t -> t.set(a, value)); // version 1, in 000001.vlog
+      for (int i = 0; i < 3; i++) { // b@2..b@4: two of them garbage, 000001.vlog is full
+        int round = i;
+        db.update(t -> t.set("b".getBytes(), value(2, round, 100)));
+      }
+      db.update(t -> t.set("c".getBytes(), value(3, 0, 100))); // 000002.vlog
+      db.close(); // flushes: one L0 table, newest version 5, with a@1 -> 000001.vlog
+      db = (SettDb) Db.open(o);
+      assertTrue(db.runValueLogGc(0.3), "000001.vlog is half garbage");
+      assertFalse(Files.exists(dir.resolve("000001.vlog")), "collected and deleted");
+      List<Long> l0 = db.levels().tableIds().get(0);
+      assertEquals(2, l0.size(), "the old table and the rewrite's: " + l0);
+      long rewrites = java.util.Collections.max(l0);
+      assertTrue(db.levels().compactNow(new dev.sett.kv.spi.CompactionStrategy.Plan(
+          List.of(new dev.sett.kv.spi.CompactionStrategy.Input(0, List.of(rewrites))), 0,
+          2 << 20, 1, "test L0->L0")));
+      SettDb opened = db;
+      db.view(t -> {
+        assertArrayEquals(value, t.get(a).value(), "the rewritten value, not the old pointer");
+        assertArrayEquals(value(2, 2, 100), t.get("b".getBytes()).value());
+        return null;
+      });
+      assertEquals(2, opened.levels().tableIds().get(0).size());
+    } finally {
+      db.close();
+    }
+  }
+
   @Test
   void badRatio_isRejected_andAClosedDbRefuses() {
     Options o = options().build();

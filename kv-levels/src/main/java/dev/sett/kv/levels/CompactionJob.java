@@ -36,6 +36,13 @@ import java.util.function.BooleanSupplier;
  * compaction is installed, so a failed or cancelled job counts nothing. Entries that are kept,
  * shadowed or not, count nothing.
  *
+ * <p>Level-0 output keeps its inputs' place: L0 is ordered by each table's max version, and a
+ * flushed table's max version is its memtable's newest commit, which can be above every entry
+ * in it (value log GC rewrites old versions at a new commit). The output is therefore marked with
+ * the inputs' highest max version ({@link TableWriter#includeVersion}); ordered by its entries
+ * alone it could fall below an older table and let that table's stale copy of a rewritten
+ * version win.
+ *
  * <p>Concurrency: each sub-compaction runs on its own thread over its own iterators and its own
  * count; they share only the immutable inputs. The counts are merged after every sub-compaction
  * ended. The job is not reused.
@@ -54,6 +61,8 @@ final class CompactionJob {
   private final int versionsToKeep;
   private final boolean hasOverlap;
   private final BooleanSupplier cancelled;
+  /** The highest max version of the inputs: level-0 output is marked with it (class notes). */
+  private final long inputsMaxVersion;
   /** Value log file id to bytes made garbage; complete once {@link #run} returned. */
   private final Map<Long, Long> discarded = new HashMap<>();
 
@@ -70,6 +79,13 @@ final class CompactionJob {
     this.versionsToKeep = versionsToKeep;
     this.hasOverlap = hasOverlap;
     this.cancelled = cancelled;
+    long max = 0;
+    for (TableHandle[] s : sources) {
+      for (TableHandle t : s) {
+        max = Math.max(max, t.maxVersion);
+      }
+    }
+    this.inputsMaxVersion = max;
   }
 
   /**
@@ -281,6 +297,9 @@ final class CompactionJob {
         }
         if (writer == null) {
           writer = new TableWriter(state, state.newFileId());
+          if (outputLevel == 0) {
+            writer.includeVersion(inputsMaxVersion);
+          }
         }
         writer.add(key, v);
       }
