@@ -21,6 +21,7 @@ import java.util.List;
  * @param writeSlowdownNanos time writes were delayed because L0 was filling up
  * @param blockCacheBytes bytes held by the block cache
  * @param indexCacheBytes bytes held by the index and bloom filter cache
+ * @param memoryBudget the budget those three parts draw from ({@link Options#memoryBudget()})
  * @param valueLogFiles every value log file, oldest first, with its garbage
  * @param valueLogBytesWritten bytes appended to the value log (records of separated values,
  *     garbage collection's rewrites included)
@@ -41,6 +42,7 @@ public record DbStats(
     long writeSlowdownNanos,
     long blockCacheBytes,
     long indexCacheBytes,
+    long memoryBudget,
     List<ValueLogFileStats> valueLogFiles,
     long valueLogBytesWritten,
     long valueLogFilesCollected,
@@ -79,8 +81,9 @@ public record DbStats(
   }
 
   /**
-   * Memory held by the parts Sett bounds: memtables, the block cache and the index cache. The
-   * process holds more (the JVM, and the garbage the collector has not reclaimed yet); see
+   * Memory held by the parts Sett bounds: memtables, the block cache and the index cache; at most
+   * {@link #memoryBudget()} (a reader still holding a flushed memtable may add one). The process
+   * holds more (the JVM, and the garbage the collector has not reclaimed yet); see
    * {@code docs/BENCHMARKS.md} for how the two compare.
    *
    * @return {@code memTableBytes + blockCacheBytes + indexCacheBytes}

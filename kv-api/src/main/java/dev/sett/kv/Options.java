@@ -32,15 +32,34 @@ public final class Options {
   public static final long MIN_MEM_TABLE_SIZE = 64L << 10;
   /** Largest {@link #memTableSize()}: 1 GiB (an arena is addressed by int offsets). */
   public static final long MAX_MEM_TABLE_SIZE = 1L << 30;
-  /** Default {@link #numMemtables()}: 5, as Badger. */
+  /**
+   * Most memtables the memory budget gives a database when {@link Builder#numMemtables} is not
+   * set: 5, Badger's fixed default (see {@link #numMemtables()}).
+   */
   public static final int DEFAULT_NUM_MEMTABLES = 5;
+  /**
+   * Default {@link #memoryBudget()}: 384 MiB. With the default memtable size that is two memtables
+   * (151 MiB, RocksDB's default count of write buffers), a 175 MiB block cache and a 58 MiB index
+   * cache, so a default database sits comfortably in a 2 GiB heap beside the application. (Badger's
+   * fixed defaults came to 773 MiB at most: six 75 MiB arenas with the spare, and 320 MiB of
+   * caches. A smaller cache was measured to cost reads more than it saved in resident memory,
+   * which the Java heap's own sizing dominates: see {@code docs/BENCHMARKS.md}.)
+   */
+  public static final long DEFAULT_MEMORY_BUDGET = 384L << 20;
   /** Largest key in bytes, as Badger. */
   public static final int MAX_KEY_SIZE = 65_000;
   /** Default {@link #blockSize()}: 4 KiB, as Badger. */
   public static final int DEFAULT_BLOCK_SIZE = 4096;
-  /** Default {@link #blockCacheSize()}: 256 MiB, as Badger. */
+  /**
+   * Badger's block cache size, 256 MiB: no longer Sett's default, which comes from the {@link
+   * #memoryBudget()}; kept for users who want Badger's sizing ({@code blockCacheSize(
+   * DEFAULT_BLOCK_CACHE_SIZE)}).
+   */
   public static final long DEFAULT_BLOCK_CACHE_SIZE = 256L << 20;
-  /** Default {@link #indexCacheSize()}: 64 MiB (Badger keeps every index in memory by default). */
+  /**
+   * 64 MiB, the index cache size before the memory budget; kept as a named value like {@link
+   * #DEFAULT_BLOCK_CACHE_SIZE}.
+   */
   public static final long DEFAULT_INDEX_CACHE_SIZE = 64L << 20;
   /** Default {@link #bloomFalsePositive()}: 1%, as Badger. */
   public static final double DEFAULT_BLOOM_FALSE_POSITIVE = 0.01;
@@ -105,6 +124,12 @@ public final class Options {
   private final int blockSize;
   private final long blockCacheSize;
   private final long indexCacheSize;
+  private final long memoryBudget;
+  /** What the builder was given (0 or -1: not set), so {@link #toBuilder()} derives again. */
+  private final int numMemtablesSet;
+  private final long blockCacheSizeSet;
+  private final long indexCacheSizeSet;
+  private final long memoryBudgetSet;
   private final double bloomFalsePositive;
   private final Compression compression;
   private final long baseTableSize;
@@ -143,14 +168,21 @@ public final class Options {
     this.storage = b.storage;
     this.syncWrites = b.syncWrites;
     this.memTableSize = b.memTableSize;
-    this.numMemtables = b.numMemtables;
+    MemoryParts parts = MemoryParts.of(b.memTableSize, b.numMemtables, b.blockCacheSize,
+        b.indexCacheSize, b.memoryBudget);
+    this.numMemtables = parts.numMemtables;
+    this.numMemtablesSet = b.numMemtables;
+    this.blockCacheSizeSet = b.blockCacheSize;
+    this.indexCacheSizeSet = b.indexCacheSize;
+    this.memoryBudgetSet = b.memoryBudget;
+    this.memoryBudget = parts.budget;
     this.detectConflicts = b.detectConflicts;
     this.clock = b.clock;
     this.memTable = b.memTable;
     this.memTableFactory = b.memTableFactory;
     this.blockSize = b.blockSize;
-    this.blockCacheSize = b.blockCacheSize;
-    this.indexCacheSize = b.indexCacheSize;
+    this.blockCacheSize = parts.blockCache;
+    this.indexCacheSize = parts.indexCache;
     this.bloomFalsePositive = b.bloomFalsePositive;
     this.compression = b.compression;
     this.baseTableSize = b.baseTableSize;
@@ -262,9 +294,11 @@ public final class Options {
 
   /**
    * How many memtables may be held in memory, the mutable one included. When that many are full,
-   * writers wait for a flush.
+   * writers wait for a flush. Unless set, the {@link #memoryBudget()} decides: as many memtables
+   * of {@link #memTableArenaBytes()} as fit in a third of it, at least 2 and at most {@value
+   * #DEFAULT_NUM_MEMTABLES}.
    *
-   * @return the count, default {@value #DEFAULT_NUM_MEMTABLES}
+   * @return the count; 2 with the default budget and memtable size
    */
   public int numMemtables() {
     return numMemtables;
@@ -317,9 +351,10 @@ public final class Options {
   }
 
   /**
-   * The budget of the cache of decompressed table blocks; 0 caches nothing.
+   * The budget of the cache of decompressed table blocks; 0 caches nothing. Unless set, three
+   * quarters of what the {@link #memoryBudget()} leaves after the memtables.
    *
-   * @return bytes, default {@value #DEFAULT_BLOCK_CACHE_SIZE}
+   * @return bytes; about 175 MiB with the default budget and memtable size
    */
   public long blockCacheSize() {
     return blockCacheSize;
@@ -328,12 +363,82 @@ public final class Options {
   /**
    * The budget of the cache of table indexes and bloom filters, separate from the block cache, so
    * memory stays bounded however many tables exist. Badger keeps every index in memory; we bound
-   * it. 0 caches nothing (every lookup reads the index from the file).
+   * it. 0 caches nothing (every lookup reads the index from the file). Unless set, a quarter of
+   * what the {@link #memoryBudget()} leaves after the memtables.
    *
-   * @return bytes, default {@value #DEFAULT_INDEX_CACHE_SIZE}
+   * @return bytes; about 58 MiB with the default budget and memtable size
    */
   public long indexCacheSize() {
     return indexCacheSize;
+  }
+
+  /**
+   * The memory the database's memtables and caches draw from: {@link #numMemtables()} memtables
+   * of {@link #memTableArenaBytes()} each, the {@link #blockCacheSize()} and the {@link
+   * #indexCacheSize()} together never exceed it. Parts not set explicitly are derived from it:
+   * a third for memtables (at least 2), the rest three quarters block cache and one quarter index
+   * cache. Parts set explicitly must fit in a budget set explicitly ({@link Builder#build()}
+   * fails otherwise); without an explicit budget, the budget grows to hold them. {@link
+   * Db#stats()} reports what each part holds ({@link DbStats#memoryBytes()}).
+   *
+   * <p>The process needs more than this: the JVM itself, and the Java heap's headroom for garbage
+   * (see {@code docs/BENCHMARKS.md} for how resident memory compares).
+   *
+   * @return bytes, default {@value #DEFAULT_MEMORY_BUDGET} or the sum of explicit parts if more
+   */
+  public long memoryBudget() {
+    return memoryBudget;
+  }
+
+  /**
+   * The memory one memtable takes: {@link #memTableSize()}, room for one more commit of {@link
+   * #maxBatchSize()} (a commit that starts below the size limit is never split) and 1 MiB of
+   * slack. The default memtable keeps this in one off-heap arena, allocated whole.
+   *
+   * @return bytes
+   */
+  public long memTableArenaBytes() {
+    return memTableArenaBytes(memTableSize);
+  }
+
+  private static long memTableArenaBytes(long memTableSize) {
+    return memTableSize + memTableSize * 15 / 100 + (1L << 20);
+  }
+
+  /** The memory budget split into its parts (see {@link #memoryBudget()}). */
+  private static final class MemoryParts {
+    final int numMemtables;
+    final long blockCache;
+    final long indexCache;
+    final long budget;
+
+    private MemoryParts(int numMemtables, long blockCache, long indexCache, long budget) {
+      this.numMemtables = numMemtables;
+      this.blockCache = blockCache;
+      this.indexCache = indexCache;
+      this.budget = budget;
+    }
+
+    /** Arguments not set are 0 (counts, budget) or -1 (cache sizes). */
+    static MemoryParts of(long memTableSize, int numMemtables, long blockCache,
+        long indexCache, long budgetSet) {
+      long arena = memTableArenaBytes(memTableSize);
+      long budget = budgetSet > 0 ? budgetSet : DEFAULT_MEMORY_BUDGET;
+      int n = numMemtables > 0 ? numMemtables
+          : (int) Math.max(2, Math.min(DEFAULT_NUM_MEMTABLES, budget / 3 / arena));
+      long rest = Math.max(0, budget - n * arena);
+      long block = blockCache >= 0 ? blockCache
+          : indexCache >= 0 ? Math.max(0, rest - indexCache) : rest / 4 * 3;
+      long index = indexCache >= 0 ? indexCache : Math.max(0, rest - block);
+      long total = n * arena + block + index;
+      if (budgetSet > 0 && total > budgetSet) {
+        throw new IllegalArgumentException("memoryBudget " + budgetSet + " is too small for "
+            + n + " memtable(s) of " + arena + " bytes (memTableSize " + memTableSize
+            + " plus room for one commit) + blockCacheSize " + block + " + indexCacheSize "
+            + index + " = " + total + " bytes: raise memoryBudget or lower the parts");
+      }
+      return new MemoryParts(n, block, index, Math.max(budget, total));
+    }
   }
 
   /**
@@ -653,7 +758,7 @@ public final class Options {
    * @return bytes
    */
   public long maxBatchSize() {
-    return memTableSize * 15 / 100;
+    return memTableSize * 15 / 100; // memTableArenaBytes counts on this share
   }
 
   /**
@@ -690,14 +795,15 @@ public final class Options {
     b.storage = storage;
     b.syncWrites = syncWrites;
     b.memTableSize = memTableSize;
-    b.numMemtables = numMemtables;
+    b.numMemtables = numMemtablesSet;
+    b.memoryBudget = memoryBudgetSet;
     b.detectConflicts = detectConflicts;
     b.clock = clock;
     b.memTable = memTable;
     b.memTableFactory = memTableFactory;
     b.blockSize = blockSize;
-    b.blockCacheSize = blockCacheSize;
-    b.indexCacheSize = indexCacheSize;
+    b.blockCacheSize = blockCacheSizeSet;
+    b.indexCacheSize = indexCacheSizeSet;
     b.bloomFalsePositive = bloomFalsePositive;
     b.compression = compression;
     b.baseTableSize = baseTableSize;
@@ -748,6 +854,11 @@ public final class Options {
         && blockSize == x.blockSize
         && blockCacheSize == x.blockCacheSize
         && indexCacheSize == x.indexCacheSize
+        && memoryBudget == x.memoryBudget
+        && numMemtablesSet == x.numMemtablesSet
+        && blockCacheSizeSet == x.blockCacheSizeSet
+        && indexCacheSizeSet == x.indexCacheSizeSet
+        && memoryBudgetSet == x.memoryBudgetSet
         && Double.compare(bloomFalsePositive, x.bloomFalsePositive) == 0
         && compression == x.compression
         && baseTableSize == x.baseTableSize
@@ -784,7 +895,8 @@ public final class Options {
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
-        memTable, blockSize, blockCacheSize, indexCacheSize, compression, baseTableSize,
+        memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget, compression,
+        baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
         valueThreshold, maxValueThreshold, vlogPercentile, valueLogFileSize, valueLogMaxEntries,
         valueSeparationPolicy, valueLogFormat, bytesPerSync);
@@ -804,6 +916,7 @@ public final class Options {
         + ", blockSize=" + blockSize
         + ", blockCacheSize=" + blockCacheSize
         + ", indexCacheSize=" + indexCacheSize
+        + ", memoryBudget=" + memoryBudget
         + ", bloomFalsePositive=" + bloomFalsePositive
         + ", compression=" + compression
         + ", baseTableSize=" + baseTableSize
@@ -848,14 +961,15 @@ public final class Options {
     private Storage storage;
     private boolean syncWrites;
     private long memTableSize = DEFAULT_MEM_TABLE_SIZE;
-    private int numMemtables = DEFAULT_NUM_MEMTABLES;
+    private int numMemtables; // 0: from the memory budget
     private boolean detectConflicts = true;
     private InstantSource clock = InstantSource.system();
     private String memTable;
     private MemTableFactory memTableFactory;
     private int blockSize = DEFAULT_BLOCK_SIZE;
-    private long blockCacheSize = DEFAULT_BLOCK_CACHE_SIZE;
-    private long indexCacheSize = DEFAULT_INDEX_CACHE_SIZE;
+    private long blockCacheSize = -1; // -1: from the memory budget
+    private long indexCacheSize = -1;
+    private long memoryBudget; // 0: the default
     private double bloomFalsePositive = DEFAULT_BLOOM_FALSE_POSITIVE;
     private Compression compression = Compression.LZ4;
     private long baseTableSize = DEFAULT_BASE_TABLE_SIZE;
@@ -1011,6 +1125,18 @@ public final class Options {
      */
     public Builder indexCacheSize(long value) {
       this.indexCacheSize = checkRange("indexCacheSize", value, 0, 1L << 40);
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#memoryBudget()}.
+     *
+     * @param bytes in [16 MiB, 1 TiB]; it must hold the parts set explicitly
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder memoryBudget(long bytes) {
+      this.memoryBudget = checkRange("memoryBudget", bytes, 16L << 20, 1L << 40);
       return this;
     }
 

@@ -116,11 +116,10 @@ class OptionsTest {
     Options o = Options.builder(DIR).build();
     assertAll(
         () -> assertEquals(64L << 20, o.memTableSize(), "memTableSize: Badger's 64 MiB"),
-        () -> assertEquals(5, o.numMemtables(), "numMemtables: Badger's 5"),
+        () -> assertEquals(2, o.numMemtables(), "numMemtables: what a third of the budget holds"),
         () -> assertFalse(o.syncWrites(), "syncWrites: Badger's false"),
         () -> assertTrue(o.detectConflicts(), "detectConflicts: Badger's true"),
         () -> assertEquals(Options.DEFAULT_MEM_TABLE_SIZE, o.memTableSize()),
-        () -> assertEquals(Options.DEFAULT_NUM_MEMTABLES, o.numMemtables()),
         () -> assertEquals(65_000, Options.MAX_KEY_SIZE, "Badger's maximum key size"));
   }
 
@@ -164,8 +163,68 @@ class OptionsTest {
     assertNull(o.dir());
     assertFalse(o.syncWrites());
     assertEquals(Options.DEFAULT_MEM_TABLE_SIZE, o.memTableSize());
-    assertEquals(Options.DEFAULT_NUM_MEMTABLES, o.numMemtables());
+    assertEquals(2, o.numMemtables());
+    assertEquals(Options.DEFAULT_MEMORY_BUDGET, o.memoryBudget());
     assertTrue(o.detectConflicts());
+  }
+
+  // ---- the memory budget ---------------------------------------------------------------------
+
+  @Test
+  void memoryBudget_byDefault_splitsIntoTwoMemtablesAndTheCaches() {
+    Options o = Options.builder(DIR).build();
+    long arena = o.memTableSize() + o.maxBatchSize() + (1 << 20);
+    assertEquals(arena, o.memTableArenaBytes());
+    assertEquals(384L << 20, o.memoryBudget());
+    assertEquals(2, o.numMemtables());
+    long rest = o.memoryBudget() - 2 * arena;
+    assertEquals(rest / 4 * 3, o.blockCacheSize(), "three quarters of the rest");
+    assertEquals(rest - rest / 4 * 3, o.indexCacheSize(), "the last quarter");
+    assertEquals(o.memoryBudget(), 2 * arena + o.blockCacheSize() + o.indexCacheSize());
+  }
+
+  @Test
+  void memoryBudget_aLargerOne_givesMoreMemtablesUpToFive_andBiggerCaches() {
+    Options o = Options.builder(DIR).memoryBudget(1L << 30).build();
+    long arena = o.memTableArenaBytes();
+    assertEquals(Math.min(5, (1L << 30) / 3 / arena), o.numMemtables());
+    assertEquals(1L << 30, o.numMemtables() * arena + o.blockCacheSize() + o.indexCacheSize());
+    Options huge = Options.builder(DIR).memoryBudget(8L << 30).build();
+    assertEquals(Options.DEFAULT_NUM_MEMTABLES, huge.numMemtables());
+    assertTrue(huge.blockCacheSize() > 5L << 30, "the caches take the rest");
+    Options small = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(24L << 20).build();
+    assertEquals(3, small.numMemtables(), "8 MiB holds three 2.15 MiB memtables");
+    Options many = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(48L << 20).build();
+    assertEquals(5, many.numMemtables(), "16 MiB would hold seven; capped at 5");
+  }
+
+  @Test
+  void memoryBudget_explicitParts_areKept_andTheRestIsShared() {
+    Options o = Options.builder(DIR).blockCacheSize(10L << 20).build();
+    assertEquals(10L << 20, o.blockCacheSize());
+    assertEquals(o.memoryBudget() - 2 * o.memTableArenaBytes() - (10L << 20),
+        o.indexCacheSize(), "the index cache takes what the block cache left");
+    Options both = Options.builder(DIR).numMemtables(5).blockCacheSize(256L << 20)
+        .indexCacheSize(64L << 20).build();
+    assertEquals(5 * both.memTableArenaBytes() + (320L << 20), both.memoryBudget(),
+        "without an explicit budget, the budget grows to hold explicit parts (Badger's sizes)");
+    assertEquals(both, both.toBuilder().build());
+    Options smaller = both.toBuilder().memTableSize(1 << 20).build();
+    assertEquals(5, smaller.numMemtables(), "explicit parts stay explicit through toBuilder");
+    Options derived = Options.builder(DIR).build().toBuilder().memTableSize(8 << 20).build();
+    assertEquals(5, derived.numMemtables(), "derived parts are derived again");
+  }
+
+  @Test
+  void memoryBudget_tooSmallForExplicitParts_failsAtBuild_namingTheParts() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Options.builder(DIR).memoryBudget(128L << 20).numMemtables(3).build());
+    assertTrue(e.getMessage().contains("memoryBudget 134217728 is too small"), e.getMessage());
+    assertTrue(e.getMessage().contains("3 memtable(s)"), e.getMessage());
+    assertRejected(() -> Options.builder(DIR).memoryBudget(1 << 20), "memoryBudget", "1048576",
+        "[16777216, 1099511627776]");
+    assertEquals(100L << 20, Options.builder(DIR).memTableSize(8 << 20).memoryBudget(100L << 20)
+        .build().memoryBudget());
   }
 
   @Test

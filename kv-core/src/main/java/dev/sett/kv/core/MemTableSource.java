@@ -12,25 +12,38 @@ import dev.sett.kv.spi.MemTableFactory;
  * it on the write path (a put waits tens of milliseconds) and leaves the old arena to be freed
  * whenever the garbage collector gets to its buffer object, which for an object in the old
  * generation may be long after: the process's resident memory grows with every rotation. With
- * recycling, a database holds at most {@code numMemtables + 1} arenas, allocated once.
+ * recycling, arenas are allocated once and a database holds at most {@code numMemtables} of them
+ * (its share of the memory budget, {@link dev.sett.kv.Options#memoryBudget()}): the spare is kept
+ * only while the memtables in use leave room for it. (A memtable a slow reader still pins after
+ * its flush is out of the count for the write path, so for that reader's time one more arena may
+ * exist; it is released, not kept, when the reader lets go.)
  *
  * <p>Concurrency notes. {@link #done} runs on whichever thread drops a memtable's last reference
  * (the flusher, a reader, close); {@link #create} on the write leader at rotation and on the
  * opening thread during replay; {@link #close} once, at database close, after which memtables
  * that are let go of are released. All three hold this object's monitor while they touch the
  * spare, and each runs once per memtable, so the lock is never contended in a way that matters.
- * Invariant: the spare is a memtable that no reader and no list refers to any more.
+ * Invariants: the spare is a memtable that no reader and no list refers to any more; {@code
+ * inUse} counts the memtables handed out and not yet given back.
  */
 final class MemTableSource {
   private final MemTableFactory factory;
   private final long capacity;
+  private final int limit;
   private MemTable spare; // guarded by this
+  private int inUse; // guarded by this
   private boolean closed; // guarded by this
   private long recycled; // guarded by this
 
-  MemTableSource(MemTableFactory factory, long capacity) {
+  /**
+   * @param factory makes new memtables
+   * @param capacity the capacity of each, in bytes
+   * @param limit how many memtables (in use and spare) the budget allows, at least 2
+   */
+  MemTableSource(MemTableFactory factory, long capacity, int limit) {
     this.factory = factory;
     this.capacity = capacity;
+    this.limit = limit;
   }
 
   /** A new, empty memtable handle for the WAL {@code walId}. */
@@ -44,6 +57,7 @@ final class MemTableSource {
     synchronized (this) {
       old = spare;
       spare = null;
+      inUse++;
     }
     if (old != null) {
       MemTable reused = old.capacityBytes() == capacity ? old.recycle() : null;
@@ -64,7 +78,8 @@ final class MemTableSource {
    */
   void done(MemTable table) {
     synchronized (this) {
-      if (!closed && spare == null) {
+      inUse--;
+      if (!closed && spare == null && inUse < limit) {
         spare = table;
         return;
       }

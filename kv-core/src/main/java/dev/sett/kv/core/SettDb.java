@@ -131,8 +131,9 @@ final class SettDb implements Db {
         ? options.memTableFactory()
         : Registries.memTables().select(options.memTable());
     // Room for one more commit past the soft limit: a full commit always fits after the check.
-    memTableCapacity = options.memTableSize() + options.maxBatchSize() + (1 << 20);
-    memTableSource = new MemTableSource(memTableFactory, memTableCapacity);
+    memTableCapacity = options.memTableArenaBytes();
+    memTableSource = new MemTableSource(memTableFactory, memTableCapacity,
+        options.numMemtables());
     walSync = new SyncBehind("sett-wal-sync", options.bytesPerSync());
     tableFormat = options.tableFormatProvider() != null
         ? options.tableFormatProvider()
@@ -569,7 +570,7 @@ final class SettDb implements Db {
         levels.flushBytesWritten(), levels.compactionBytesRead(),
         levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
         pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),
-        indexCache.sizeBytes(), valueLogFiles(), pipeline.valueLogBytes(), gc.filesDeleted(),
+        indexCache.sizeBytes(), options.memoryBudget(), valueLogFiles(), pipeline.valueLogBytes(), gc.filesDeleted(),
         gc.valuesRewritten());
   }
 

@@ -442,6 +442,11 @@ class DbApiTest {
       assertTrue(s.blockCacheBytes() > 0, "reads filled the block cache");
       assertEquals(s.memTableBytes() + s.blockCacheBytes() + s.indexCacheBytes(),
           s.memoryBytes());
+      assertEquals(o.memoryBudget(), s.memoryBudget());
+      assertTrue(s.memTableBytes() <= o.numMemtables() * capacity,
+          "the spare counts among numMemtables: " + s.memTableBytes());
+      assertTrue(s.memoryBytes() <= s.memoryBudget(), s.memoryBytes() + " within "
+          + s.memoryBudget());
     }
   }
 }
