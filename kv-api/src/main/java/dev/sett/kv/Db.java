@@ -98,6 +98,21 @@ public interface Db extends AutoCloseable {
   WriteBatch newWriteBatch();
 
   /**
+   * A sequence of monotonically increasing numbers stored under {@code key}, leased {@code
+   * bandwidth} at a time (Badger's {@code GetSequence}); see {@link Sequence} for what survives a
+   * crash. The first lease is taken at once.
+   *
+   * @param key the key that holds the counter (8 bytes, big-endian)
+   * @param bandwidth numbers per lease, at least 1: more means fewer commits and larger gaps after
+   *     a crash
+   * @return the sequence
+   * @throws IllegalArgumentException if the key is invalid or {@code bandwidth} is below 1
+   * @throws IllegalStateException if the key holds a value that is not a counter
+   * @throws DbClosedException if the database is closed
+   */
+  Sequence getSequence(byte[] key, long bandwidth);
+
+  /**
    * Forces every acknowledged write to stable storage (fsync of the active WAL), whatever {@link
    * Options#syncWrites()} says.
    *

@@ -30,6 +30,29 @@ public final class Keys {
   }
 
   /**
+   * A key for messages: its first 32 bytes in hex, then its length if it is longer.
+   *
+   * @param key the key
+   * @return the description
+   */
+  public static String describe(byte[] key) {
+    return describe(key, key.length);
+  }
+
+  /**
+   * As {@link #describe(byte[])} for the first {@code length} bytes of {@code key}.
+   *
+   * @param key the buffer
+   * @param length the key's length
+   * @return the description
+   */
+  public static String describe(byte[] key, int length) {
+    int shown = Math.min(length, 32);
+    return java.util.HexFormat.of().formatHex(key, 0, shown)
+        + (shown < length ? "..(" + length + " bytes)" : "");
+  }
+
+  /**
    * Compares two user keys as unsigned byte strings.
    *
    * @param a a key

@@ -6,10 +6,12 @@ import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
 import dev.sett.kv.Options;
+import dev.sett.kv.Sequence;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.Txn;
 import dev.sett.kv.ValueLogFileStats;
 import dev.sett.kv.WriteBatch;
+import dev.sett.kv.internal.Keys;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.MemoryStorage;
@@ -77,6 +79,9 @@ final class SettDb implements Db {
   private final Object flushMonitor = new Object();
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
+  /** Sequences take turns at leasing (see {@link LeasedSequence}). */
+  private final java.util.concurrent.locks.ReentrantLock sequenceLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private boolean flushInBackground = true;
 
   private SettDb(Options options) {
@@ -550,6 +555,16 @@ final class SettDb implements Db {
   public WriteBatch newWriteBatch() {
     checkOpen();
     return new BatchWriter(this);
+  }
+
+  @Override
+  public Sequence getSequence(byte[] key, long bandwidth) {
+    Keys.check(key);
+    if (bandwidth < 1) {
+      throw new IllegalArgumentException("bandwidth must be at least 1, got " + bandwidth);
+    }
+    checkOpen();
+    return new LeasedSequence(this, key.clone(), bandwidth, sequenceLock);
   }
 
   @Override

@@ -220,7 +220,7 @@ class CrashLoopTest {
     return maxSeen;
   }
 
-  private static String javaBin() {
+  static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

@@ -9,7 +9,6 @@ import dev.sett.kv.spi.TableBuilder;
 import dev.sett.kv.spi.TableSettings;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -207,8 +206,6 @@ final class SstBuilder implements TableBuilder {
   }
 
   private static String describe(byte[] key, int length, long version) {
-    int shown = Math.min(length, 32);
-    return HexFormat.of().formatHex(key, 0, shown) + (shown < length ? "..(" + length + ")" : "")
-        + "@" + Long.toUnsignedString(version);
+    return Keys.describe(key, length) + "@" + Long.toUnsignedString(version);
   }
 }
