@@ -38,14 +38,15 @@ public final class Options {
    */
   public static final int DEFAULT_NUM_MEMTABLES = 5;
   /**
-   * Default {@link #memoryBudget()}: 384 MiB. With the default memtable size that is two memtables
-   * (151 MiB, RocksDB's default count of write buffers), a 175 MiB block cache and a 58 MiB index
-   * cache, so a default database sits comfortably in a 2 GiB heap beside the application. (Badger's
-   * fixed defaults came to 773 MiB at most: six 75 MiB arenas with the spare, and 320 MiB of
-   * caches. A smaller cache was measured to cost reads more than it saved in resident memory,
-   * which the Java heap's own sizing dominates: see {@code docs/BENCHMARKS.md}.)
+   * Default {@link #memoryBudget()}: 512 MiB. With the default memtable size that is three
+   * memtables (227 MiB), a 214 MiB block cache and a 71 MiB index cache, so a default database
+   * sits comfortably in a 2 GiB heap beside the application. (Badger's fixed defaults came to 773
+   * MiB at most: six 75 MiB arenas with the spare, and 320 MiB of caches. Two memtables let a
+   * write wait 300 ms for a flush in sequential loads, and smaller caches cost reads more than they
+   * saved in resident memory, which the Java heap's own sizing dominates: see {@code
+   * docs/BENCHMARKS.md}.)
    */
-  public static final long DEFAULT_MEMORY_BUDGET = 384L << 20;
+  public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
   /** Largest key in bytes, as Badger. */
   public static final int MAX_KEY_SIZE = 65_000;
   /** Default {@link #blockSize()}: 4 KiB, as Badger. */
@@ -295,10 +296,10 @@ public final class Options {
   /**
    * How many memtables may be held in memory, the mutable one included. When that many are full,
    * writers wait for a flush. Unless set, the {@link #memoryBudget()} decides: as many memtables
-   * of {@link #memTableArenaBytes()} as fit in a third of it, at least 2 and at most {@value
+   * of {@link #memTableArenaBytes()} as fit in half of it, at least 2 and at most {@value
    * #DEFAULT_NUM_MEMTABLES}.
    *
-   * @return the count; 2 with the default budget and memtable size
+   * @return the count; 3 with the default budget and memtable size
    */
   public int numMemtables() {
     return numMemtables;
@@ -354,7 +355,7 @@ public final class Options {
    * The budget of the cache of decompressed table blocks; 0 caches nothing. Unless set, three
    * quarters of what the {@link #memoryBudget()} leaves after the memtables.
    *
-   * @return bytes; about 175 MiB with the default budget and memtable size
+   * @return bytes; about 214 MiB with the default budget and memtable size
    */
   public long blockCacheSize() {
     return blockCacheSize;
@@ -366,7 +367,7 @@ public final class Options {
    * it. 0 caches nothing (every lookup reads the index from the file). Unless set, a quarter of
    * what the {@link #memoryBudget()} leaves after the memtables.
    *
-   * @return bytes; about 58 MiB with the default budget and memtable size
+   * @return bytes; about 71 MiB with the default budget and memtable size
    */
   public long indexCacheSize() {
     return indexCacheSize;
@@ -376,7 +377,7 @@ public final class Options {
    * The memory the database's memtables and caches draw from: {@link #numMemtables()} memtables
    * of {@link #memTableArenaBytes()} each, the {@link #blockCacheSize()} and the {@link
    * #indexCacheSize()} together never exceed it. Parts not set explicitly are derived from it:
-   * a third for memtables (at least 2), the rest three quarters block cache and one quarter index
+   * half for memtables (at least 2), the rest three quarters block cache and one quarter index
    * cache. Parts set explicitly must fit in a budget set explicitly ({@link Builder#build()}
    * fails otherwise); without an explicit budget, the budget grows to hold them. {@link
    * Db#stats()} reports what each part holds ({@link DbStats#memoryBytes()}).
@@ -425,7 +426,7 @@ public final class Options {
       long arena = memTableArenaBytes(memTableSize);
       long budget = budgetSet > 0 ? budgetSet : DEFAULT_MEMORY_BUDGET;
       int n = numMemtables > 0 ? numMemtables
-          : (int) Math.max(2, Math.min(DEFAULT_NUM_MEMTABLES, budget / 3 / arena));
+          : (int) Math.max(2, Math.min(DEFAULT_NUM_MEMTABLES, budget / 2 / arena));
       long rest = Math.max(0, budget - n * arena);
       long block = blockCache >= 0 ? blockCache
           : indexCache >= 0 ? Math.max(0, rest - indexCache) : rest / 4 * 3;

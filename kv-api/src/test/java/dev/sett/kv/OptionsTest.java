@@ -116,7 +116,7 @@ class OptionsTest {
     Options o = Options.builder(DIR).build();
     assertAll(
         () -> assertEquals(64L << 20, o.memTableSize(), "memTableSize: Badger's 64 MiB"),
-        () -> assertEquals(2, o.numMemtables(), "numMemtables: what a third of the budget holds"),
+        () -> assertEquals(3, o.numMemtables(), "numMemtables: what half the budget holds"),
         () -> assertFalse(o.syncWrites(), "syncWrites: Badger's false"),
         () -> assertTrue(o.detectConflicts(), "detectConflicts: Badger's true"),
         () -> assertEquals(Options.DEFAULT_MEM_TABLE_SIZE, o.memTableSize()),
@@ -163,7 +163,7 @@ class OptionsTest {
     assertNull(o.dir());
     assertFalse(o.syncWrites());
     assertEquals(Options.DEFAULT_MEM_TABLE_SIZE, o.memTableSize());
-    assertEquals(2, o.numMemtables());
+    assertEquals(3, o.numMemtables());
     assertEquals(Options.DEFAULT_MEMORY_BUDGET, o.memoryBudget());
     assertTrue(o.detectConflicts());
   }
@@ -171,30 +171,30 @@ class OptionsTest {
   // ---- the memory budget ---------------------------------------------------------------------
 
   @Test
-  void memoryBudget_byDefault_splitsIntoTwoMemtablesAndTheCaches() {
+  void memoryBudget_byDefault_splitsIntoThreeMemtablesAndTheCaches() {
     Options o = Options.builder(DIR).build();
     long arena = o.memTableSize() + o.maxBatchSize() + (1 << 20);
     assertEquals(arena, o.memTableArenaBytes());
-    assertEquals(384L << 20, o.memoryBudget());
-    assertEquals(2, o.numMemtables());
-    long rest = o.memoryBudget() - 2 * arena;
+    assertEquals(512L << 20, o.memoryBudget());
+    assertEquals(3, o.numMemtables());
+    long rest = o.memoryBudget() - 3 * arena;
     assertEquals(rest / 4 * 3, o.blockCacheSize(), "three quarters of the rest");
     assertEquals(rest - rest / 4 * 3, o.indexCacheSize(), "the last quarter");
-    assertEquals(o.memoryBudget(), 2 * arena + o.blockCacheSize() + o.indexCacheSize());
+    assertEquals(o.memoryBudget(), 3 * arena + o.blockCacheSize() + o.indexCacheSize());
   }
 
   @Test
   void memoryBudget_aLargerOne_givesMoreMemtablesUpToFive_andBiggerCaches() {
     Options o = Options.builder(DIR).memoryBudget(1L << 30).build();
     long arena = o.memTableArenaBytes();
-    assertEquals(Math.min(5, (1L << 30) / 3 / arena), o.numMemtables());
+    assertEquals(Math.min(5, (1L << 30) / 2 / arena), o.numMemtables());
     assertEquals(1L << 30, o.numMemtables() * arena + o.blockCacheSize() + o.indexCacheSize());
     Options huge = Options.builder(DIR).memoryBudget(8L << 30).build();
     assertEquals(Options.DEFAULT_NUM_MEMTABLES, huge.numMemtables());
     assertTrue(huge.blockCacheSize() > 5L << 30, "the caches take the rest");
-    Options small = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(24L << 20).build();
+    Options small = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(16L << 20).build();
     assertEquals(3, small.numMemtables(), "8 MiB holds three 2.15 MiB memtables");
-    Options many = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(48L << 20).build();
+    Options many = Options.builder(DIR).memTableSize(1 << 20).memoryBudget(32L << 20).build();
     assertEquals(5, many.numMemtables(), "16 MiB would hold seven; capped at 5");
   }
 
@@ -202,7 +202,7 @@ class OptionsTest {
   void memoryBudget_explicitParts_areKept_andTheRestIsShared() {
     Options o = Options.builder(DIR).blockCacheSize(10L << 20).build();
     assertEquals(10L << 20, o.blockCacheSize());
-    assertEquals(o.memoryBudget() - 2 * o.memTableArenaBytes() - (10L << 20),
+    assertEquals(o.memoryBudget() - 3 * o.memTableArenaBytes() - (10L << 20),
         o.indexCacheSize(), "the index cache takes what the block cache left");
     Options both = Options.builder(DIR).numMemtables(5).blockCacheSize(256L << 20)
         .indexCacheSize(64L << 20).build();
