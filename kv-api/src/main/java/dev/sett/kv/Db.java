@@ -63,12 +63,15 @@ public interface Db extends AutoCloseable {
    *
    * @param update {@code true} for a read-write transaction, {@code false} for read-only
    * @return the transaction; close it (closing discards it unless it was committed)
+   * @throws IllegalStateException in managed mode ({@link Options#managedTxns()}): use {@link
+   *     #newTransactionAt}
    * @throws DbClosedException if the database is closed
    */
   Txn newTransaction(boolean update);
 
   /**
-   * Runs {@code fn} in a read-only transaction and returns what it returns.
+   * Runs {@code fn} in a read-only transaction and returns what it returns. In managed mode the
+   * transaction reads at the newest version ({@link Long#MAX_VALUE}), as Badger's {@code View}.
    *
    * @param fn the reads; it must not keep the transaction or its items beyond the call
    * @param <T> the result type
@@ -84,6 +87,8 @@ public interface Db extends AutoCloseable {
    * @param fn the reads and writes
    * @throws ConflictException if a concurrent commit invalidated what {@code fn} read
    * @throws TxnTooBigException if {@code fn} wrote more than one commit can hold
+   * @throws IllegalStateException in managed mode: use {@link #newTransactionAt} and {@link
+   *     Txn#commitAt}
    * @throws DbClosedException if the database is closed
    */
   void update(Consumer<? super Txn> fn);
@@ -93,9 +98,50 @@ public interface Db extends AutoCloseable {
    * whenever one is full. A batch is not atomic as a whole; each of its commits is.
    *
    * @return a new batch; close it
+   * @throws IllegalStateException in managed mode: use {@link #newWriteBatchAt}
    * @throws DbClosedException if the database is closed
    */
   WriteBatch newWriteBatch();
+
+  /**
+   * Starts a transaction that reads at {@code readTs}, a timestamp the caller chooses (managed
+   * mode, {@link Options#managedTxns()}; Badger's {@code NewTransactionAt}). It sees every version
+   * at or below {@code readTs}; a read-write one commits with {@link Txn#commitAt}.
+   *
+   * @param readTs the read timestamp, at least 0
+   * @param update {@code true} for a read-write transaction
+   * @return the transaction; close it
+   * @throws IllegalStateException if the database is not in managed mode
+   * @throws IllegalArgumentException if {@code readTs} is negative
+   * @throws DbClosedException if the database is closed
+   */
+  Txn newTransactionAt(long readTs, boolean update);
+
+  /**
+   * A write batch whose commits all carry the version {@code commitTs} (managed mode; Badger's
+   * {@code NewWriteBatchAt}). Its transactions read nothing, so they never conflict.
+   *
+   * @param commitTs the version of every write, at least 1
+   * @return a new batch; close it
+   * @throws IllegalStateException if the database is not in managed mode
+   * @throws IllegalArgumentException if {@code commitTs} is below 1
+   * @throws DbClosedException if the database is closed
+   */
+  WriteBatch newWriteBatchAt(long commitTs);
+
+  /**
+   * Lets compactions and value log garbage collection drop versions at or below {@code ts} that
+   * a newer version at or below {@code ts} shadows beyond {@link Options#numVersionsToKeep()}, or
+   * a tombstone or expiry hides (managed mode; Badger's {@code SetDiscardTs}). Until it is
+   * called every version is kept. The caller promises not to read at or below {@code ts} any
+   * more; the timestamp never moves back (a lower value is ignored).
+   *
+   * @param ts the discard timestamp, at least 0
+   * @throws IllegalStateException if the database is not in managed mode
+   * @throws IllegalArgumentException if {@code ts} is negative
+   * @throws DbClosedException if the database is closed
+   */
+  void setDiscardTs(long ts);
 
   /**
    * A sequence of monotonically increasing numbers stored under {@code key}, leased {@code
@@ -107,7 +153,8 @@ public interface Db extends AutoCloseable {
    *     a crash
    * @return the sequence
    * @throws IllegalArgumentException if the key is invalid or {@code bandwidth} is below 1
-   * @throws IllegalStateException if the key holds a value that is not a counter
+   * @throws IllegalStateException if the key holds a value that is not a counter, or in managed
+   *     mode (a lease is a commit at a timestamp of the database's choosing)
    * @throws DbClosedException if the database is closed
    */
   Sequence getSequence(byte[] key, long bandwidth);

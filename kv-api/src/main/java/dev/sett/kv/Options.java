@@ -119,6 +119,7 @@ public final class Options {
   private final long memTableSize;
   private final int numMemtables;
   private final boolean detectConflicts;
+  private final boolean managedTxns;
   private final InstantSource clock;
   private final String memTable;
   private final MemTableFactory memTableFactory;
@@ -178,6 +179,7 @@ public final class Options {
     this.memoryBudgetSet = b.memoryBudget;
     this.memoryBudget = parts.budget;
     this.detectConflicts = b.detectConflicts;
+    this.managedTxns = b.managedTxns;
     this.clock = b.clock;
     this.memTable = b.memTable;
     this.memTableFactory = b.memTableFactory;
@@ -313,6 +315,21 @@ public final class Options {
    */
   public boolean detectConflicts() {
     return detectConflicts;
+  }
+
+  /**
+   * Managed mode (Badger's {@code managedTxns}): the application chooses every timestamp. Read
+   * timestamps are given to {@link Db#newTransactionAt}, commit timestamps to {@link
+   * Txn#commitAt} and {@link Db#newWriteBatchAt}, and old versions become collectable only below
+   * {@link Db#setDiscardTs}. The calls of the other mode ({@code newTransaction}, {@code update},
+   * {@code newWriteBatch}, {@code getSequence}) fail with {@link IllegalStateException}, and those
+   * of this mode fail without it. Use it when the timestamps come from elsewhere: a distributed
+   * transaction manager, or a replica applying its leader's versions.
+   *
+   * @return {@code false} by default
+   */
+  public boolean managedTxns() {
+    return managedTxns;
   }
 
   /**
@@ -799,6 +816,7 @@ public final class Options {
     b.numMemtables = numMemtablesSet;
     b.memoryBudget = memoryBudgetSet;
     b.detectConflicts = detectConflicts;
+    b.managedTxns = managedTxns;
     b.clock = clock;
     b.memTable = memTable;
     b.memTableFactory = memTableFactory;
@@ -849,6 +867,7 @@ public final class Options {
         && memTableSize == x.memTableSize
         && numMemtables == x.numMemtables
         && detectConflicts == x.detectConflicts
+        && managedTxns == x.managedTxns
         && Objects.equals(clock, x.clock)
         && Objects.equals(memTable, x.memTable)
         && memTableFactory == x.memTableFactory
@@ -896,6 +915,7 @@ public final class Options {
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
+        managedTxns,
         memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget, compression,
         baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
@@ -911,6 +931,7 @@ public final class Options {
         + ", memTableSize=" + memTableSize
         + ", numMemtables=" + numMemtables
         + ", detectConflicts=" + detectConflicts
+        + ", managedTxns=" + managedTxns
         + ", clock=" + clock
         + ", memTable=" + (memTableFactory != null
             ? "instance:" + memTableFactory.name() : memTable == null ? "default" : memTable)
@@ -964,6 +985,7 @@ public final class Options {
     private long memTableSize = DEFAULT_MEM_TABLE_SIZE;
     private int numMemtables; // 0: from the memory budget
     private boolean detectConflicts = true;
+    private boolean managedTxns;
     private InstantSource clock = InstantSource.system();
     private String memTable;
     private MemTableFactory memTableFactory;
@@ -1048,6 +1070,17 @@ public final class Options {
      */
     public Builder detectConflicts(boolean detectConflicts) {
       this.detectConflicts = detectConflicts;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#managedTxns()}.
+     *
+     * @param managedTxns {@code true} for timestamps chosen by the application
+     * @return this builder
+     */
+    public Builder managedTxns(boolean managedTxns) {
+      this.managedTxns = managedTxns;
       return this;
     }
 

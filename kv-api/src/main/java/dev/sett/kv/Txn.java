@@ -93,6 +93,24 @@ public interface Txn extends AutoCloseable {
   void commit();
 
   /**
+   * Commits the writes at {@code commitTs}, a version the caller chooses (managed mode, {@link
+   * Options#managedTxns()}; Badger's {@code CommitAt}). Conflicts are detected as by {@link
+   * #commit()}, against transactions committed at a timestamp above this one's read timestamp.
+   * The caller keeps timestamps meaningful: a commit below a version already written is stored,
+   * and readers at or above both see the higher one; writing a key twice at the same timestamp
+   * leaves which write wins undefined.
+   *
+   * @param commitTs the version of every write, at least 1
+   * @throws IllegalStateException if the database is not in managed mode
+   * @throws IllegalArgumentException if {@code commitTs} is below 1
+   * @throws ConflictException if a key this transaction read was written by a transaction that
+   *     committed at a timestamp above its read timestamp
+   * @throws DbFailedException if the database can no longer write
+   * @throws DbClosedException if the transaction or the database is closed
+   */
+  void commitAt(long commitTs);
+
+  /**
    * The timestamp of this transaction's snapshot: every commit with a version at or below it is
    * visible, none above.
    *

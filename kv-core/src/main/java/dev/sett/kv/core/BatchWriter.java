@@ -15,13 +15,16 @@ final class BatchWriter implements WriteBatch {
   static final int MAX_IN_FLIGHT = 16;
 
   private final SettDb db;
+  /** The version of every write in managed mode, or 0. */
+  private final long commitTs;
   private final ArrayDeque<WriteRequest> inFlight = new ArrayDeque<>();
   private Transaction txn;
   private RuntimeException error;
   private boolean closed;
 
-  BatchWriter(SettDb db) {
+  BatchWriter(SettDb db, long commitTs) {
     this.db = db;
+    this.commitTs = commitTs;
   }
 
   private interface Op {
@@ -31,13 +34,13 @@ final class BatchWriter implements WriteBatch {
   private void add(Op op) {
     check();
     if (txn == null) {
-      txn = db.newTransaction(true);
+      txn = db.newBatchTransaction(commitTs);
     }
     try {
       op.apply(txn);
     } catch (TxnTooBigException full) {
       commitCurrent();
-      txn = db.newTransaction(true);
+      txn = db.newBatchTransaction(commitTs);
       op.apply(txn); // an entry too big for an empty transaction throws to the caller
     }
   }

@@ -33,7 +33,9 @@ import java.util.NoSuchElementException;
  * that discards earlier versions (which is shown), as in a compaction at this read timestamp. So
  * what an iterator shows does not depend on when compactions ran, and value log garbage
  * collection may free the values of the versions it hides (see {@link ValueLogGc}). Badger shows
- * every version still in the tree.
+ * every version still in the tree. In managed mode compactions drop versions only at or below the
+ * application's discard timestamp, so every version above it is shown and the counting starts
+ * below it.
  */
 final class DbIterator implements KvIterator {
   private final Transaction txn;
@@ -56,6 +58,8 @@ final class DbIterator implements KvIterator {
    */
   private int window;
   private final int versionsToKeep;
+  /** Managed mode: versions above the discard timestamp are all kept (and shown). */
+  private final long discardTs;
   /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
   private byte[] versionKey;
   private int versionsCounted;
@@ -87,6 +91,7 @@ final class DbIterator implements KvIterator {
     this.pinned = pinned;
     this.readAhead = options.prefetchValues() ? options.prefetchSize() : 0;
     this.versionsToKeep = db.options().numVersionsToKeep();
+    this.discardTs = db.options().managedTxns() ? db.discardTs() : Long.MAX_VALUE;
   }
 
   private void checkOpen() {
@@ -250,6 +255,9 @@ final class DbIterator implements KvIterator {
     }
     if (versionsEnded) {
       return true;
+    }
+    if (v > discardTs) {
+      return false; // managed mode: compactions keep it, whatever is newer
     }
     versionsCounted++;
     if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)

@@ -23,27 +23,90 @@ import java.util.Iterator;
  * them whatever {@code detectConflicts} says, since rewriting a value that a newer commit replaced
  * or deleted would bring it back, and a commit that took its timestamp before the rewrite began
  * but reached the memtable after the rewrite read must be seen too.
+ *
+ * <p>Every enqueued request also gets a sequence number ({@code seq}, the enqueue order, which is
+ * the order the write path applies them in). {@link #applied} publishes the applied timestamp
+ * and then the applied sequence number; {@link #beginRewriteRead} reads them in the other order,
+ * so a rewrite that saw a commit's sequence number reads at a timestamp that includes it. A
+ * rewrite conflicts with every recorded commit whose sequence number is above the one it read at:
+ * exactly the commits it may not have seen, whatever their timestamps (in managed mode they need
+ * not be increasing). {@code cleanup} keeps those while a rewrite runs ({@code rewriteMark}).
+ *
+ * <p>Managed mode ({@code managed}): read and commit timestamps come from the application.
+ * {@code appliedTs} is then the highest timestamp applied, commits are recorded in enqueue order
+ * (so conflict checks look at every recorded commit) and kept while above the discard timestamp
+ * (a transaction may begin at any read timestamp above it), value log rewrites commit at the highest
+ * commit timestamp so far ({@code maxCommitTs}, never below a version in the tree), and
+ * compactions discard at or below the application's {@link #setDiscardTs} only.
  */
 final class Oracle {
   /** Receives the commit timestamp and enqueues the request; runs under the oracle's lock. */
   interface Enqueuer {
-    void enqueue(long commitTs);
+    void enqueue(long commitTs, long seq);
   }
 
-  private record Committed(long ts, long[] writes) {}
+  private record Committed(long ts, long seq, long[] writes) {}
 
   private final boolean detectConflicts;
+  private final boolean managed;
   private final Object lock = new Object();
   private long nextTs; // guarded by lock
   private boolean closed; // guarded by lock
   private final ArrayDeque<Committed> committed = new ArrayDeque<>(); // guarded by lock
   private final ReadTimestamps activeReads = new ReadTimestamps(); // guarded by lock
   private volatile long appliedTs;
+  /** Sequence number of the last request enqueued. Guarded by lock. */
+  private long seq;
+  /** Sequence number of the last request applied; written after {@code appliedTs}. */
+  private volatile long appliedSeq;
+  /** Highest commit timestamp enqueued (managed mode). Guarded by lock. */
+  private long maxCommitTs;
+  /** Applied sequence number a running rewrite read at, or MAX_VALUE. Guarded by lock. */
+  private long rewriteMark = Long.MAX_VALUE;
+  /** Managed mode: the application's discard timestamp, only raised. */
+  private volatile long managedDiscardTs;
 
-  Oracle(long maxVersion, boolean detectConflicts) {
+  Oracle(long maxVersion, boolean detectConflicts, boolean managed) {
     this.nextTs = maxVersion + 1;
     this.appliedTs = maxVersion;
+    this.maxCommitTs = maxVersion;
     this.detectConflicts = detectConflicts;
+    this.managed = managed;
+  }
+
+  /** The read of a value log rewrite: its timestamp and the applied sequence number it saw. */
+  record RewriteRead(long readTs, long seq) {}
+
+  /**
+   * Registers a value log rewrite's read (one at a time): like {@link #beginRead}, and the
+   * commits it cannot have seen are kept for {@link #commitRewrite} until {@link
+   * #endRewriteRead}.
+   */
+  RewriteRead beginRewriteRead() {
+    synchronized (lock) {
+      long s = appliedSeq; // before appliedTs: see the class notes
+      long ts = appliedTs;
+      activeReads.add(ts);
+      rewriteMark = s;
+      return new RewriteRead(ts, s);
+    }
+  }
+
+  /** Ends a read begun with {@link #beginRewriteRead}. */
+  void endRewriteRead(RewriteRead read) {
+    synchronized (lock) {
+      rewriteMark = Long.MAX_VALUE;
+      activeReads.remove(read.readTs());
+      cleanup();
+    }
+  }
+
+  /** Managed mode: registers a reader at the application's read timestamp. */
+  long beginReadAt(long readTs) {
+    synchronized (lock) {
+      activeReads.add(readTs);
+      return readTs;
+    }
   }
 
   /** Registers a reader and returns its read timestamp. */
@@ -82,10 +145,33 @@ final class Oracle {
         checkConflicts(readTs, reads, nReads, "transaction");
       }
       long ts = nextTs++;
-      enqueuer.enqueue(ts);
-      committed.addLast(new Committed(ts, writes));
+      maxCommitTs = ts;
+      enqueuer.enqueue(ts, ++seq);
+      committed.addLast(new Committed(ts, seq, writes));
       cleanup();
       return ts;
+    }
+  }
+
+  /**
+   * Managed mode: as {@link #commit}, at the application's commit timestamp. Conflicts are
+   * commits recorded at a timestamp above {@code readTs}, in whatever order they came.
+   *
+   * @param detect whether to check for conflicts (write batches do not read)
+   */
+  void commitAt(long readTs, long[] reads, int nReads, long[] writes, long commitTs,
+      boolean detect, Enqueuer enqueuer) {
+    synchronized (lock) {
+      if (closed) {
+        throw new DbClosedException("the database is closed");
+      }
+      if (detect && detectConflicts) {
+        checkConflicts(readTs, reads, nReads, "transaction");
+      }
+      maxCommitTs = Math.max(maxCommitTs, commitTs);
+      enqueuer.enqueue(commitTs, ++seq);
+      committed.addLast(new Committed(commitTs, seq, writes));
+      cleanup();
     }
   }
 
@@ -96,6 +182,9 @@ final class Oracle {
     for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
       Committed c = it.next();
       if (c.ts <= readTs) {
+        if (managed) {
+          continue; // recorded in enqueue order: an older one may be above readTs
+        }
         break;
       }
       for (long w : c.writes) {
@@ -108,17 +197,17 @@ final class Oracle {
   }
 
   /**
-   * Commits a value log rewrite unless a commit after {@code readTs} wrote one of the keys it
-   * read (checked whether or not conflicts are detected for transactions): then nothing is
-   * committed and those keys are returned, so the rewrite can go on without them. Otherwise it
-   * assigns a commit timestamp and enqueues it. The rewrite's own writes are not recorded: they
-   * change no value, so no transaction conflicts with them.
+   * Commits a value log rewrite unless a commit it may not have seen (applied after its read)
+   * wrote one of the keys it read (checked whether or not conflicts are detected for
+   * transactions): then nothing is committed and those keys are returned, so the rewrite can go
+   * on without them. Otherwise it assigns a commit timestamp and enqueues it. The rewrite's own
+   * writes are not recorded: they change no value, so no transaction conflicts with them.
    *
-   * @param readTs the rewrite's read timestamp, from {@link #beginRead} (ended after this call)
+   * @param read the rewrite's read, from {@link #beginRewriteRead} (ended after this call)
    * @param reads fingerprints of the keys it rewrites, sorted
    * @return the fingerprints of the keys newer commits wrote; empty if it was committed
    */
-  long[] commitRewrite(long readTs, long[] reads, Enqueuer enqueuer) {
+  long[] commitRewrite(RewriteRead read, long[] reads, Enqueuer enqueuer) {
     synchronized (lock) {
       if (closed) {
         throw new DbClosedException("the database is closed");
@@ -127,8 +216,8 @@ final class Oracle {
       int n = 0;
       for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
         Committed c = it.next();
-        if (c.ts <= readTs) {
-          break;
+        if (c.seq <= read.seq()) {
+          break; // recorded in enqueue order
         }
         for (long w : c.writes) {
           if (Arrays.binarySearch(reads, w) >= 0) {
@@ -142,15 +231,25 @@ final class Oracle {
       if (n > 0) {
         return Arrays.copyOf(conflicts, n);
       }
-      enqueuer.enqueue(nextTs++);
+      // Managed: at the highest commit so far, never below a version it rewrites, so its
+      // memtable sorts above the older tables in L0 (see ValueLogGc).
+      long ts = managed ? maxCommitTs : nextTs++;
+      if (!managed) {
+        maxCommitTs = ts;
+      }
+      enqueuer.enqueue(ts, ++seq);
       cleanup();
       return conflicts;
     }
   }
 
   private void cleanup() {
-    long horizon = activeReads.isEmpty() ? appliedTs : activeReads.oldest();
-    while (!committed.isEmpty() && committed.peekFirst().ts <= horizon) {
+    // Managed: a transaction may begin at any read timestamp above the discard timestamp, so
+    // commits above it are kept for conflict checks (as Badger; setDiscardTs bounds them).
+    long horizon = managed ? (detectConflicts ? managedDiscardTs : Long.MAX_VALUE)
+        : activeReads.isEmpty() ? appliedTs : activeReads.oldest();
+    while (!committed.isEmpty() && committed.peekFirst().ts <= horizon
+        && committed.peekFirst().seq <= rewriteMark) {
       committed.pollFirst();
     }
   }
@@ -161,6 +260,9 @@ final class Oracle {
    * drop older versions below it.
    */
   long discardAtOrBelow() {
+    if (managed) {
+      return managedDiscardTs;
+    }
     synchronized (lock) {
       return activeReads.isEmpty() ? appliedTs : activeReads.oldest();
     }
@@ -176,9 +278,35 @@ final class Oracle {
     }
   }
 
-  /** Called by the write leader once every commit up to {@code ts} is in a memtable. */
-  void applied(long ts) {
-    appliedTs = ts;
+  /**
+   * Called by the write leader once every request up to sequence number {@code seq} is in a
+   * memtable; {@code ts} is the highest commit timestamp among them (in managed mode not
+   * necessarily the last one's).
+   */
+  void applied(long ts, long seq) {
+    if (ts > appliedTs) {
+      appliedTs = ts;
+    }
+    appliedSeq = seq; // after appliedTs: see the class notes
+  }
+
+  /**
+   * Managed mode: raises the discard timestamp (a lower one is ignored).
+   *
+   * @param ts the application's discard timestamp
+   */
+  void setDiscardTs(long ts) {
+    synchronized (lock) {
+      if (ts > managedDiscardTs) {
+        managedDiscardTs = ts;
+        cleanup();
+      }
+    }
+  }
+
+  /** Whether timestamps come from the application. */
+  boolean managed() {
+    return managed;
   }
 
   /** The newest timestamp whose commit is visible. */

@@ -298,7 +298,8 @@ final class SettDb implements Db {
     byte[] dbId = manifest.dbId();
     WalRecovery.Recovered r = new WalRecovery(storage, dbId, memTableSource, walSync,
         options.memTableSize(), values).recover(manifest.state().walFlushedThrough());
-    oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts());
+    oracle = new Oracle(Math.max(r.maxVersion(), levels.maxVersion()), options.detectConflicts(),
+        options.managedTxns());
     // Without compactors nothing will ever empty L0: slowing writes down would only delay them.
     int slowdownL0 = options.numCompactors() == 0 ? Integer.MAX_VALUE
         : options.numLevelZeroTables()
@@ -447,10 +448,17 @@ final class SettDb implements Db {
     pipeline.checkWritable();
     // Recorded even without conflict detection: value log rewrites are checked against them.
     long[] writes = txn.writeFingerprints(r);
-    oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, ts -> {
+    Oracle.Enqueuer enqueue = (ts, seq) -> {
       r.commitTs = ts;
+      r.seq = seq;
       pipeline.enqueue(r);
-    });
+    };
+    if (txn.commitTs() > 0) {
+      oracle.commitAt(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, txn.commitTs(),
+          !txn.isBatch(), enqueue);
+    } else {
+      oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, enqueue);
+    }
     pipeline.tryLead(r);
     return r;
   }
@@ -479,11 +487,12 @@ final class SettDb implements Db {
    *
    * @return the fingerprints of those keys (nothing was written), or an empty array
    */
-  long[] commitRewrite(WriteRequest r, long readTs, long[] sortedKeyFingerprints) {
+  long[] commitRewrite(WriteRequest r, Oracle.RewriteRead read, long[] sortedKeyFingerprints) {
     checkOpen();
     pipeline.checkWritable();
-    long[] conflicts = oracle.commitRewrite(readTs, sortedKeyFingerprints, ts -> {
+    long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, (ts, seq) -> {
       r.commitTs = ts;
+      r.seq = seq;
       pipeline.enqueue(r);
     });
     if (conflicts.length > 0) {
@@ -533,12 +542,46 @@ final class SettDb implements Db {
   @Override
   public Transaction newTransaction(boolean update) {
     checkOpen();
-    return new Transaction(this, update, oracle.beginRead(), options.detectConflicts());
+    if (options.managedTxns()) {
+      throw new IllegalStateException("newTransaction and update are not available in managed"
+          + " mode (managedTxns): use newTransactionAt(readTs, update) and commitAt(commitTs)");
+    }
+    return new Transaction(this, update, oracle.beginRead(), options.detectConflicts(), 0);
+  }
+
+  @Override
+  public Transaction newTransactionAt(long readTs, boolean update) {
+    checkOpen();
+    checkManaged("newTransactionAt");
+    if (readTs < 0) {
+      throw new IllegalArgumentException("readTs must be at least 0, got " + readTs);
+    }
+    return new Transaction(this, update, oracle.beginReadAt(readTs), options.detectConflicts(),
+        Transaction.MANAGED);
+  }
+
+  /** A write batch's transaction; in managed mode it commits at {@code commitTs}. */
+  Transaction newBatchTransaction(long commitTs) {
+    if (commitTs == 0) {
+      return newTransaction(true);
+    }
+    checkOpen();
+    // It reads nothing: registered at the top so that it holds back no reader-bound cleanup.
+    return new Transaction(this, true, oracle.beginReadAt(Long.MAX_VALUE), false, commitTs);
+  }
+
+  private void checkManaged(String call) {
+    if (!options.managedTxns()) {
+      throw new IllegalStateException(call + " needs managed mode (Options.managedTxns(true));"
+          + " this database hands out timestamps itself: use newTransaction, update or"
+          + " newWriteBatch");
+    }
   }
 
   @Override
   public <T> T view(Function<? super Txn, ? extends T> fn) {
-    try (Transaction txn = newTransaction(false)) {
+    try (Transaction txn = options.managedTxns() ? newTransactionAt(Long.MAX_VALUE, false)
+        : newTransaction(false)) {
       return fn.apply(txn);
     }
   }
@@ -554,7 +597,34 @@ final class SettDb implements Db {
   @Override
   public WriteBatch newWriteBatch() {
     checkOpen();
-    return new BatchWriter(this);
+    if (options.managedTxns()) {
+      throw new IllegalStateException("newWriteBatch is not available in managed mode"
+          + " (managedTxns): use newWriteBatchAt(commitTs)");
+    }
+    return new BatchWriter(this, 0);
+  }
+
+  @Override
+  public WriteBatch newWriteBatchAt(long commitTs) {
+    checkOpen();
+    checkManaged("newWriteBatchAt");
+    Transaction.checkCommitTs(commitTs);
+    return new BatchWriter(this, commitTs);
+  }
+
+  @Override
+  public void setDiscardTs(long ts) {
+    checkOpen();
+    checkManaged("setDiscardTs");
+    if (ts < 0) {
+      throw new IllegalArgumentException("discard timestamp must be at least 0, got " + ts);
+    }
+    oracle.setDiscardTs(ts);
+  }
+
+  /** The timestamp at or below which shadowed versions may be dropped (see {@link Oracle}). */
+  long discardTs() {
+    return oracle.discardAtOrBelow();
   }
 
   @Override
@@ -564,6 +634,10 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("bandwidth must be at least 1, got " + bandwidth);
     }
     checkOpen();
+    if (options.managedTxns()) {
+      throw new IllegalStateException("getSequence is not available in managed mode"
+          + " (managedTxns): a lease is a commit at a timestamp the database would choose");
+    }
     return new LeasedSequence(this, key.clone(), bandwidth, sequenceLock);
   }
 

@@ -27,6 +27,8 @@ import java.util.Objects;
  */
 final class Transaction implements Txn {
   private static final long[] NO_READS = new long[0];
+  /** {@code commitTs} of a managed transaction until {@link #commitAt} gives it one. */
+  static final long MANAGED = -1;
 
   private final SettDb db;
   private final boolean update;
@@ -39,12 +41,38 @@ final class Transaction implements Txn {
   private long size;
   private boolean finished;
   private String finishedHow;
+  /** 0: the oracle picks it; {@link #MANAGED}: commitAt picks it; else a write batch's. */
+  private long commitTs;
+  private final boolean batch;
 
-  Transaction(SettDb db, boolean update, long readTs, boolean detectConflicts) {
+  /**
+   * @param commitTs 0 for a transaction of a database that hands out timestamps, {@link
+   *     #MANAGED} for one of managed mode, or the commit timestamp of a managed write batch's
+   */
+  Transaction(SettDb db, boolean update, long readTs, boolean detectConflicts, long commitTs) {
     this.db = db;
     this.update = update;
     this.readTs = readTs;
     this.trackReads = update && detectConflicts;
+    this.commitTs = commitTs;
+    this.batch = commitTs > 0;
+  }
+
+  /** Checks a commit timestamp given by the application. */
+  static void checkCommitTs(long commitTs) {
+    if (commitTs < 1) {
+      throw new IllegalArgumentException("commitTs must be at least 1, got " + commitTs);
+    }
+  }
+
+  /** The commit timestamp the application chose, or 0 if the oracle chooses it. */
+  long commitTs() {
+    return Math.max(0, commitTs);
+  }
+
+  /** Whether this is a managed write batch's transaction (it reads nothing). */
+  boolean isBatch() {
+    return batch;
   }
 
   void checkOpen() {
@@ -210,6 +238,26 @@ final class Transaction implements Txn {
   @Override
   public void commit() {
     checkOpen();
+    if (commitTs == MANAGED) {
+      throw new IllegalStateException("a transaction of a managed database commits with"
+          + " commitAt(commitTs)");
+    }
+    commitNow();
+  }
+
+  @Override
+  public void commitAt(long ts) {
+    checkOpen();
+    if (commitTs != MANAGED) {
+      throw new IllegalStateException("commitAt needs managed mode (Options.managedTxns(true));"
+          + " this transaction's database hands out timestamps: use commit()");
+    }
+    checkCommitTs(ts);
+    commitTs = ts;
+    commitNow();
+  }
+
+  private void commitNow() {
     if (!update || pending.isEmpty()) {
       finish("committed");
       return;

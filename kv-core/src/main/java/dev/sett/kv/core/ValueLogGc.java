@@ -55,7 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Why the rewrite cannot bring a deleted value back</b> (Badger #2286). The liveness
  * check and the write are one optimistic transaction: the rewrite reads at {@code readTs}, and
- * {@link Oracle#commitRewrite} refuses it if any commit after {@code readTs} wrote one of its keys
+ * {@link Oracle#commitRewrite} refuses it if any commit applied after that read (by the write
+ * path's order, not by timestamp, which managed mode does not keep in order) wrote one of its keys
  * (the oracle records every commit's keys, with or without conflict detection), naming those
  * keys. A delete or overwrite that lands during the rewrite therefore takes its key out of the
  * batch, which commits without it, and the key's record is checked again at a new read
@@ -365,11 +366,24 @@ final class ValueLogGc {
   }
 
   /**
-   * Whether a version with these newer versions (newest first) is one that compactions drop:
-   * beyond {@code numVersionsToKeep}, or under a tombstone, an expired version or one that
-   * discards earlier versions.
+   * Whether {@code version}, with these newer versions (newest first), is one that compactions
+   * drop: beyond {@code numVersionsToKeep}, or under a tombstone, an expired version or one that
+   * discards earlier versions. In managed mode the application may read at any timestamp above
+   * its discard timestamp, so only versions at or below it can be shadowed, and only by newer
+   * versions also at or below it (as compactions decide).
    */
-  private boolean shadowed(List<StoredValue> newer) {
+  private boolean shadowed(long version, List<StoredValue> newer) {
+    if (db.oracle().managed()) {
+      long discardTs = db.discardTs();
+      if (version > discardTs) {
+        return false;
+      }
+      int above = 0;
+      while (above < newer.size() && newer.get(above).version() > discardTs) {
+        above++;
+      }
+      newer = newer.subList(above, newer.size());
+    }
     if (newer.size() >= versionsToKeep) { // every newer version is at or below the read ts
       return true;
     }
@@ -458,7 +472,8 @@ final class ValueLogGc {
             + CONFLICT_RETRIES + " checks of " + toCheck.size() + " record(s))");
       }
       List<Candidate> again = new ArrayList<>();
-      long readTs = db.oracle().beginRead();
+      Oracle.RewriteRead read = db.oracle().beginRewriteRead();
+      long readTs = read.readTs();
       try {
         List<Live> live = new ArrayList<>();
         for (Candidate c : toCheck) {
@@ -468,7 +483,7 @@ final class ValueLogGc {
           }
         }
         while (!live.isEmpty()) {
-          long[] conflicts = commit(live, readTs);
+          long[] conflicts = commit(live, read);
           if (conflicts.length == 0) {
             rewritten += live.size();
             break;
@@ -483,7 +498,7 @@ final class ValueLogGc {
           }
         }
       } finally {
-        db.oracle().endRead(readTs);
+        db.oracle().endRewriteRead(read);
       }
       toCheck = again;
     }
@@ -505,7 +520,7 @@ final class ValueLogGc {
         && (sv.meta() & EntryMeta.VALUE_POINTER) != 0
         && !EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), db.nowSeconds())
         && pointsAt(sv, c.pointer())
-        && !shadowed(newer.subList(mark, newer.size()));
+        && !shadowed(c.version(), newer.subList(mark, newer.size()));
     if (!live) {
       newer.subList(mark, newer.size()).clear();
     }
@@ -527,7 +542,7 @@ final class ValueLogGc {
    * newer than another rewritten version of its key) is written once, rewritten: the copy would
    * point into this file.
    */
-  private long[] commit(List<Live> live, long readTs) throws IOException {
+  private long[] commit(List<Live> live, Oracle.RewriteRead read) throws IOException {
     Set<String> rewritten = new HashSet<>();
     for (Live l : live) {
       rewritten.add(internalKey(l.candidate().key(), l.candidate().version()));
@@ -571,7 +586,7 @@ final class ValueLogGc {
       reads[i] = Oracle.fingerprint(r.keys[i]);
     }
     Arrays.sort(reads);
-    return db.commitRewrite(r, readTs, reads);
+    return db.commitRewrite(r, read, reads);
   }
 
   private static String internalKey(byte[] key, long version) {

@@ -323,8 +323,12 @@ final class WritePipeline {
         }
       }
     }
-    handle.noteCommit(group.get(to - 1).commitTs);
-    oracle.applied(group.get(to - 1).commitTs);
+    long newest = 0; // in managed mode commit timestamps need not rise along the group
+    for (int i = from; i < to; i++) {
+      newest = Math.max(newest, group.get(i).commitTs);
+    }
+    handle.noteCommit(newest);
+    oracle.applied(newest, group.get(to - 1).seq);
     segmentsWritten++; // single writer: the leader; volatile for readers of the statistics
     requestsWritten += to - from;
     for (int i = from; i < to; i++) {

@@ -30,6 +30,8 @@ final class WriteRequest {
    */
   long[] versions;
   long commitTs;
+  /** The oracle's sequence number: the order the write path applies requests in. */
+  long seq;
   final CompletableFuture<Void> done = new CompletableFuture<>();
   /** The thread waiting in {@code WritePipeline.await}, if any. */
   volatile Thread waiter;

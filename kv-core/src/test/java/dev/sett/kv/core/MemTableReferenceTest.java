@@ -265,8 +265,10 @@ class MemTableReferenceTest {
       assertEquals(1, created.get(i).releases.get(), "memtable " + i + " of " + created.size()
           + " released or recycled once after close");
     }
+    // Recycling may not happen here at all: the lingering iterator pins a memtable, which counts
+    // against numMemtables, so the memtable source keeps no spare beside it (the other test
+    // shows recycling without readers).
     int recycled = created.stream().mapToInt(t -> t.recycles.get()).sum();
-    assertTrue(recycled > 0, "no memtable was recycled among " + created.size());
     assertEquals(created.size(), fresh.get() + recycled, "every memtable is fresh or recycled");
   }
 
