@@ -3,6 +3,7 @@ package dev.sett.kv;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.spi.EngineProvider;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -142,6 +143,43 @@ public interface Db extends AutoCloseable {
    * @throws DbClosedException if the database is closed
    */
   void setDiscardTs(long ts);
+
+  /**
+   * Delivers every change committed from now on to a key that one of {@code matches} covers, in
+   * commit order, in batches, to {@code callback} on the subscription's own thread (Badger's
+   * {@code Subscribe}). Writes of value log garbage collection (which change no value) are not
+   * delivered. The subscription buffers at most {@value #DEFAULT_SUBSCRIBER_BUFFER} undelivered
+   * changes; see {@link #subscribe(List, Consumer, int)}.
+   *
+   * @param matches the keys to watch, at least one
+   * @param callback receives each batch (a list it may keep); an exception it throws ends the
+   *     subscription with that failure
+   * @return the subscription; cancel or close it
+   * @throws IllegalArgumentException if {@code matches} is empty
+   * @throws DbClosedException if the database is closed
+   */
+  default Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback) {
+    return subscribe(matches, callback, DEFAULT_SUBSCRIBER_BUFFER);
+  }
+
+  /** Undelivered changes a subscription buffers by default. */
+  int DEFAULT_SUBSCRIBER_BUFFER = 100_000;
+
+  /**
+   * As {@link #subscribe(List, Consumer)} with a buffer of {@code maxPendingChanges}. A
+   * subscriber whose undelivered changes would exceed it is ended at once with a {@link
+   * SubscriberOverflowException} (see {@link Subscription#failure()}) and its buffer dropped:
+   * writers never wait for a subscriber, and the others go on.
+   *
+   * @param matches the keys to watch, at least one
+   * @param callback receives each batch
+   * @param maxPendingChanges the buffer, at least 1
+   * @return the subscription
+   * @throws IllegalArgumentException if {@code matches} is empty or the buffer below 1
+   * @throws DbClosedException if the database is closed
+   */
+  Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback,
+      int maxPendingChanges);
 
   /**
    * A sequence of monotonically increasing numbers stored under {@code key}, leased {@code

@@ -1,13 +1,16 @@
 package dev.sett.kv.core;
 
+import dev.sett.kv.Change;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
+import dev.sett.kv.Match;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
 import dev.sett.kv.StorageException;
+import dev.sett.kv.Subscription;
 import dev.sett.kv.Txn;
 import dev.sett.kv.ValueLogFileStats;
 import dev.sett.kv.WriteBatch;
@@ -34,6 +37,7 @@ import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +83,7 @@ final class SettDb implements Db {
   private final Object flushMonitor = new Object();
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
+  private final Subscriptions subscriptions = new Subscriptions();
   /** Sequences take turns at leasing (see {@link LeasedSequence}). */
   private final java.util.concurrent.locks.ReentrantLock sequenceLock =
       new java.util.concurrent.locks.ReentrantLock();
@@ -316,7 +321,7 @@ final class SettDb implements Db {
         options.memTableSize(),
         options.numMemtables(), options.syncWrites() && !options.isInMemory(),
         oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
-        values.log());
+        values.log(), subscriptions);
   }
 
   private void abortOpen(Throwable cause) {
@@ -628,6 +633,26 @@ final class SettDb implements Db {
   }
 
   @Override
+  public Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback,
+      int maxPendingChanges) {
+    Objects.requireNonNull(matches, "matches");
+    Objects.requireNonNull(callback, "callback");
+    if (matches.isEmpty()) {
+      throw new IllegalArgumentException("subscribe needs at least one Match (Match.prefix(new"
+          + " byte[0]) matches every key)");
+    }
+    if (maxPendingChanges < 1) {
+      throw new IllegalArgumentException("maxPendingChanges must be at least 1, got "
+          + maxPendingChanges);
+    }
+    for (Match m : matches) {
+      Objects.requireNonNull(m, "a Match in matches");
+    }
+    checkOpen();
+    return subscriptions.add(matches, callback, maxPendingChanges);
+  }
+
+  @Override
   public Sequence getSequence(byte[] key, long bandwidth) {
     Keys.check(key);
     if (bandwidth < 1) {
@@ -729,6 +754,7 @@ final class SettDb implements Db {
     } catch (IOException e) {
       failure = new StorageException(null, "cannot sync the WAL at close", e);
     }
+    subscriptions.closeAll(); // after the last commit: subscribers deliver it, then end
     int flushed = 0;
     try {
       flusher.stop();

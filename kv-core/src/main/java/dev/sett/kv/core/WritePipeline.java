@@ -55,6 +55,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * interrupt does not close (see {@code NioStorage}). An interrupt therefore changes no other
  * thread's outcome.
  *
+ * <p>Subscriptions. After a segment's requests are completed, the leader hands their writes to
+ * {@link Subscriptions#publish}: still in commit order, and never waiting (a subscriber's buffer
+ * that would overflow ends that subscription). While anyone subscribes, a request keeps the
+ * values its user wrote ({@code userValues}), since encoding puts pointers in their place.
+ *
  * <p>The memtables live in a {@link MemTableList} (read by any thread, rotated by the leader,
  * trimmed by the flusher); back-pressure (L0 slowdown, waiting for memtable room) is the
  * {@link WriteThrottle}'s.
@@ -73,6 +78,8 @@ final class WritePipeline {
   private long walSyncCandidate = -1; // leader only
   private long walSyncCandidateValues; // leader only
   private final long memTableSize;
+  /** Committed writes go to them after each segment (see {@link Subscriptions}). */
+  private final Subscriptions subscriptions;
   private final int numMemtables;
   private final boolean syncWrites;
   private final Oracle oracle;
@@ -99,7 +106,7 @@ final class WritePipeline {
       long memTableSize,
       int numMemtables, boolean syncWrites, Oracle oracle,
       MemTableList memTables, WriteThrottle throttle, FailureState failure, WalWriter wal,
-      long nextWalId, Runnable onRotate, ValueLog valueLog) {
+      long nextWalId, Runnable onRotate, ValueLog valueLog, Subscriptions subscriptions) {
     this.storage = storage;
     this.dbId = dbId;
     this.source = source;
@@ -115,6 +122,7 @@ final class WritePipeline {
     this.throttle = throttle;
     this.onRotate = onRotate;
     this.valueLog = valueLog;
+    this.subscriptions = subscriptions;
   }
 
   MemTables memTables() {
@@ -233,8 +241,12 @@ final class WritePipeline {
       throttle.slowDown(groupBytes(), closing);
       MemTableHandle table = memTables.current().mutable;
       long pending = 0;
+      boolean publishing = !subscriptions.isEmpty();
       for (int i = 0; i < group.size(); i++) {
         WriteRequest r = group.get(i);
+        if (publishing && r.versions == null) {
+          r.userValues = r.values.clone(); // encode replaces separated values by pointers
+        }
         long need = r.footprint(table.table());
         if (table.table().sizeBytes() + pending + need > memTableSize
             && (table.table().count() > 0 || pending > 0)) {
@@ -334,6 +346,7 @@ final class WritePipeline {
     for (int i = from; i < to; i++) {
       group.get(i).complete(null);
     }
+    subscriptions.publish(group, from, to); // after the commits return: writers never wait
   }
 
   /**

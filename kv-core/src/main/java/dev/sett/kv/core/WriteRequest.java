@@ -32,6 +32,11 @@ final class WriteRequest {
   long commitTs;
   /** The oracle's sequence number: the order the write path applies requests in. */
   long seq;
+  /**
+   * The values as the user wrote them, kept when subscribers are listening, since encoding
+   * replaces separated values by their pointers in {@link #values}; otherwise {@code null}.
+   */
+  byte[][] userValues;
   final CompletableFuture<Void> done = new CompletableFuture<>();
   /** The thread waiting in {@code WritePipeline.await}, if any. */
   volatile Thread waiter;
