@@ -9,17 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.sett.kv.Db;
 import dev.sett.kv.Item;
 import dev.sett.kv.testkit.TestSeeds;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,33 +70,19 @@ class CrashLoopTest {
       }
       int killAfter = 1 + r.nextInt(1500);
       long startId = nextId;
-      Process p = new ProcessBuilder(javaBin(), "-Xmx256m", "-cp",
-          System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(),
-          Boolean.toString(sync), Long.toString(startId), Boolean.toString(separate))
-          .redirectError(root.resolve("child" + cycle + ".err").toFile())
-          .start();
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            lines.add(line);
-          }
-        } catch (IOException ignored) {
-          // the child was killed
-        }
-        lines.add("EOF");
-      });
-      reader.start();
+      ChildJvm child = ChildJvm.start(root.resolve("child" + cycle + ".err"), "256m",
+          CrashChild.class, dir.toString(), Boolean.toString(sync), Long.toString(startId),
+          Boolean.toString(separate));
       long maxAck = startId - 1;
       int acks = 0;
+      List<String> rest;
       try {
         while (acks < killAfter) {
-          String line = lines.poll(60, TimeUnit.SECONDS);
-          if (line == null || line.equals("EOF")) {
+          String line = child.poll(60);
+          if (line == null || line.equals(ChildJvm.EOF)) {
             fail("child stopped acknowledging (cycle " + cycle + ", seed "
                 + TestSeeds.format(seed) + (separate ? ", valueThreshold=64" : "") + "); its"
-                + " stderr ends:\n" + tail(root.resolve("child" + cycle + ".err")));
+                + " stderr ends:\n" + child.stderrTail());
           }
           if (line.startsWith("ACK ")) {
             long id = Long.parseLong(line.substring(4));
@@ -114,12 +93,10 @@ class CrashLoopTest {
           }
         }
       } finally {
-        p.destroyForcibly(); // SIGKILL on Linux and macOS
-        p.waitFor();
-        reader.join();
+        rest = child.kill();
       }
       // Acks that arrived between our last read and the kill count too.
-      for (String line : List.copyOf(lines)) {
+      for (String line : rest) {
         if (line.startsWith("ACK ")) {
           long id = Long.parseLong(line.substring(4));
           int slot = (int) (id % CrashChild.SLOTS);
@@ -167,16 +144,6 @@ class CrashLoopTest {
     });
   }
 
-  /** The last lines of a child's stderr, for a failure message. */
-  private static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
-  }
-
   /** Opens the database and checks every slot; returns the highest transaction id found. */
   private static long verify(Path dir, boolean sync, boolean separate, long[] lastAcked,
       String where) {
@@ -218,9 +185,5 @@ class CrashLoopTest {
       }
     }
     return maxSeen;
-  }
-
-  static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

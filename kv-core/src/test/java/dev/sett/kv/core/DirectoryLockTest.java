@@ -20,7 +20,7 @@ class DirectoryLockTest {
   @Test
   void openInAnotherProcess_isRefused_untilItCloses() throws Exception {
     Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        ChildJvm.javaBin(), "-cp",
         System.getProperty("java.class.path"), LockChild.class.getName(), dir.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();

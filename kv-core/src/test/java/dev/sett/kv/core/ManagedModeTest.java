@@ -116,15 +116,7 @@ class ManagedModeTest {
       keys.add(("key" + i).getBytes());
     }
     try (Db db = Db.open(o)) {
-      for (long ts = 10; ts <= 50; ts += 10) { // 300 keys x 5 versions: memtables flush
-        long at = ts;
-        try (WriteBatch b = db.newWriteBatchAt(at)) {
-          for (byte[] k : keys) {
-            b.set(k, value(k, at));
-          }
-          b.flush();
-        }
-      }
+      writeVersions(db, keys, 50); // 300 keys x 5 versions: memtables flush
       db.flatten(1);
     }
     try (Db db = Db.open(o)) {
@@ -153,6 +145,18 @@ class ManagedModeTest {
     }
   }
 
+  /** Writes every key at versions 10, 20, ... up to {@code last}, one write batch each. */
+  private static void writeVersions(Db db, List<byte[]> keys, long last) {
+    for (long ts = 10; ts <= last; ts += 10) {
+      try (WriteBatch b = db.newWriteBatchAt(ts)) {
+        for (byte[] k : keys) {
+          b.set(k, value(k, ts));
+        }
+        b.flush();
+      }
+    }
+  }
+
   private static byte[] value(byte[] key, long ts) {
     byte[] v = new byte[200]; // separated when the test asks for a value log
     Arrays.fill(v, (byte) ts);
@@ -175,15 +179,7 @@ class ManagedModeTest {
       keys.add(("key" + i).getBytes());
     }
     try (Db db = Db.open(o)) {
-      for (long ts = 10; ts <= 30; ts += 10) {
-        long at = ts;
-        try (WriteBatch b = db.newWriteBatchAt(at)) {
-          for (byte[] k : keys) {
-            b.set(k, value(k, at));
-          }
-          b.flush();
-        }
-      }
+      writeVersions(db, keys, 30);
       db.flatten(1);
       for (int i = 0; i < 50 && db.runValueLogGc(0.1); i++) {
         // collect whatever the rules allow

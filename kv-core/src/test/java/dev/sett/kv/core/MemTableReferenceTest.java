@@ -44,7 +44,7 @@ class MemTableReferenceTest {
    * A memtable that records its release or recycling and any call after it. A recycled memtable
    * is tracked like a new one.
    */
-  private static final class Tracked implements MemTable {
+  static final class Tracked implements MemTable {
     final MemTable inner;
     /** Releases and recycles: either ends this memtable's life. */
     final AtomicInteger releases = new AtomicInteger();

@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.sett.kv.Db;
 import dev.sett.kv.Sequence;
 import dev.sett.kv.testkit.TestSeeds;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,32 +38,17 @@ class SequenceCrashTest {
       int killAfter = 1 + r.nextInt(3000);
       String where = "cycle " + cycle + " (seed " + TestSeeds.format(seed) + ", bandwidth "
           + bandwidth + ")";
-      Process p = new ProcessBuilder(CrashLoopTest.javaBin(), "-Xmx128m", "-cp",
-          System.getProperty("java.class.path"), SequenceChild.class.getName(), dir.toString(),
-          Long.toString(bandwidth))
-          .redirectError(root.resolve("child" + cycle + ".err").toFile())
-          .start();
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            lines.add(line);
-          }
-        } catch (IOException ignored) {
-          // the child was killed
-        }
-        lines.add("EOF");
-      });
-      reader.start();
+      ChildJvm child = ChildJvm.start(root.resolve("child" + cycle + ".err"), "128m",
+          SequenceChild.class, dir.toString(), Long.toString(bandwidth));
       long[] last = {-1, -1};
       int got = 0;
+      List<String> rest;
       try {
         while (got < killAfter) {
-          String line = lines.poll(60, TimeUnit.SECONDS);
-          if (line == null || line.equals("EOF")) {
+          String line = child.poll(60);
+          if (line == null || line.equals(ChildJvm.EOF)) {
             fail(where + ": the child stopped handing out numbers; its stderr:\n"
-                + Files.readString(root.resolve("child" + cycle + ".err")));
+                + child.stderrTail());
           }
           if (line.startsWith("N ")) {
             got++;
@@ -77,11 +56,9 @@ class SequenceCrashTest {
           }
         }
       } finally {
-        p.destroyForcibly();
-        p.waitFor();
-        reader.join();
+        rest = child.kill();
       }
-      for (String line : lines) { // printed between our last read and the kill
+      for (String line : rest) { // printed between our last read and the kill
         if (line.startsWith("N ")) {
           check(line, last, seen, where);
         }
