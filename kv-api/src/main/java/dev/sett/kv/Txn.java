@@ -85,8 +85,10 @@ public interface Txn extends AutoCloseable {
    * Options#syncWrites()} promises. A read-only transaction or one without writes commits
    * trivially. After a commit the transaction is finished.
    *
-   * @throws ConflictException if a key this transaction read was written by a transaction that
-   *     committed after this one started
+   * @throws ConflictException if a key this transaction read, or any key in a range one of its
+   *     iterators covered (from where it was positioned to where it stopped, or to the end of its
+   *     prefix once it ran out), was written by a transaction that committed after this one
+   *     started
    * @throws DbFailedException if the database can no longer write
    * @throws DbClosedException if the transaction or the database is closed
    */

@@ -58,6 +58,11 @@ final class DbIterator implements KvIterator {
    */
   private int window;
   private final int versionsToKeep;
+  /**
+   * The range covered since the last positioning, for phantom detection ({@link ReadRange}); null
+   * when the transaction does not detect conflicts.
+   */
+  private ReadRange range;
   /** Managed mode: versions above the discard timestamp are all kept (and shown). */
   private final long discardTs;
   /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
@@ -106,6 +111,12 @@ final class DbIterator implements KvIterator {
     checkOpen();
     reset();
     if (!reverse) {
+      range = txn.newRange(prefix.length > 0 ? prefix : null, null, false);
+    } else {
+      byte[] upper = prefix.length > 0 ? successor(prefix) : null;
+      range = txn.newRange(null, upper, false);
+    }
+    if (!reverse) {
       if (prefix.length > 0) {
         merged.seek(prefix, Long.MAX_VALUE);
       } else {
@@ -120,6 +131,25 @@ final class DbIterator implements KvIterator {
       }
     }
     advance();
+  }
+
+  /**
+   * Widens the range to the item the iterator now stands on, or, when it ran out, to the end of
+   * its prefix (open without one): every key between was read, as present or absent.
+   */
+  private void cover() {
+    byte[] k = item != null ? ((ItemImpl) item).keyNoCopy() : null;
+    if (!reverse) {
+      if (k != null) {
+        range.hi = k;
+        range.hiInclusive = true;
+      } else {
+        range.hi = prefix.length > 0 ? successor(prefix) : null;
+        range.hiInclusive = false;
+      }
+    } else {
+      range.lo = k != null ? k : prefix.length > 0 ? prefix : null;
+    }
   }
 
   /** Forgets the position: what was read ahead belongs to it. */
@@ -142,6 +172,9 @@ final class DbIterator implements KvIterator {
   private void advance() {
     ItemImpl next = ahead.pollFirst();
     item = next != null ? next : pull();
+    if (range != null) {
+      cover();
+    }
     int target = window;
     window = Math.min(readAhead, Math.max(1, window * 2));
     while (target > 0 && item != null && ahead.size() < target) {
@@ -183,8 +216,10 @@ final class DbIterator implements KvIterator {
     reset();
     if (!reverse) {
       byte[] from = Keys.compare(key, prefix) < 0 ? prefix : key;
+      range = txn.newRange(from.clone(), null, false);
       merged.seek(from, Long.MAX_VALUE);
     } else {
+      range = txn.newRange(null, key.clone(), true);
       merged.seekForPrev(key, 0);
     }
     advance();

@@ -45,7 +45,8 @@ final class Oracle {
     void enqueue(long commitTs, long seq);
   }
 
-  private record Committed(long ts, long seq, long[] writes) {}
+  /** A recorded commit: its write fingerprints, and its keys, sorted, for range conflicts. */
+  private record Committed(long ts, long seq, long[] writes, byte[][] keys) {}
 
   private final boolean detectConflicts;
   private final boolean managed;
@@ -136,18 +137,19 @@ final class Oracle {
    * @return the commit timestamp
    * @throws ConflictException if a newer commit wrote a key that was read
    */
-  long commit(long readTs, long[] reads, int nReads, long[] writes, Enqueuer enqueuer) {
+  long commit(long readTs, long[] reads, int nReads, long[] writes, ReadRange[] ranges,
+      byte[][] keys, Enqueuer enqueuer) {
     synchronized (lock) {
       if (closed) {
         throw new DbClosedException("the database is closed");
       }
       if (detectConflicts) {
-        checkConflicts(readTs, reads, nReads, "transaction");
+        checkConflicts(readTs, reads, nReads, ranges, "transaction");
       }
       long ts = nextTs++;
       maxCommitTs = ts;
       enqueuer.enqueue(ts, ++seq);
-      committed.addLast(new Committed(ts, seq, writes));
+      committed.addLast(new Committed(ts, seq, writes, detectConflicts ? keys : null));
       cleanup();
       return ts;
     }
@@ -159,24 +161,25 @@ final class Oracle {
    *
    * @param detect whether to check for conflicts (write batches do not read)
    */
-  void commitAt(long readTs, long[] reads, int nReads, long[] writes, long commitTs,
-      boolean detect, Enqueuer enqueuer) {
+  void commitAt(long readTs, long[] reads, int nReads, long[] writes, ReadRange[] ranges,
+      byte[][] keys, long commitTs, boolean detect, Enqueuer enqueuer) {
     synchronized (lock) {
       if (closed) {
         throw new DbClosedException("the database is closed");
       }
       if (detect && detectConflicts) {
-        checkConflicts(readTs, reads, nReads, "transaction");
+        checkConflicts(readTs, reads, nReads, ranges, "transaction");
       }
       maxCommitTs = Math.max(maxCommitTs, commitTs);
       enqueuer.enqueue(commitTs, ++seq);
-      committed.addLast(new Committed(commitTs, seq, writes));
+      committed.addLast(new Committed(commitTs, seq, writes, detectConflicts ? keys : null));
       cleanup();
     }
   }
 
-  private void checkConflicts(long readTs, long[] reads, int nReads, String what) {
-    if (nReads == 0) {
+  private void checkConflicts(long readTs, long[] reads, int nReads, ReadRange[] ranges,
+      String what) {
+    if (nReads == 0 && ranges == null) {
       return;
     }
     for (Iterator<Committed> it = committed.descendingIterator(); it.hasNext(); ) {
@@ -191,6 +194,16 @@ final class Oracle {
         if (Arrays.binarySearch(reads, 0, nReads, w) >= 0) {
           throw new ConflictException(what + " at read timestamp " + readTs
               + " read a key that the transaction committed at " + c.ts + " wrote");
+        }
+      }
+      if (ranges != null && c.keys != null) {
+        for (ReadRange r : ranges) {
+          byte[] phantom = r.firstCovered(c.keys);
+          if (phantom != null) {
+            throw new ConflictException(what + " at read timestamp " + readTs + " scanned the"
+                + " range " + r + ", into which the transaction committed at " + c.ts
+                + " wrote key " + dev.sett.kv.internal.Keys.describe(phantom) + " (a phantom)");
+          }
         }
       }
     }

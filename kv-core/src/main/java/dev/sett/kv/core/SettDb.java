@@ -458,11 +458,13 @@ final class SettDb implements Db {
       r.seq = seq;
       pipeline.enqueue(r);
     };
+    ReadRange[] ranges = txn.readRanges();
     if (txn.commitTs() > 0) {
-      oracle.commitAt(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, txn.commitTs(),
-          !txn.isBatch(), enqueue);
+      oracle.commitAt(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, ranges, r.keys,
+          txn.commitTs(), !txn.isBatch(), enqueue);
     } else {
-      oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, enqueue);
+      oracle.commit(txn.readTs(), txn.sortedReads(), txn.readCount(), writes, ranges, r.keys,
+          enqueue);
     }
     pipeline.tryLead(r);
     return r;

@@ -37,6 +37,8 @@ final class Transaction implements Txn {
   private final PendingWrites pending = new PendingWrites();
   private List<DbIterator> iterators; // created with the first iterator
   private long[] reads = NO_READS; // grown on the first read of a conflict-detecting update
+  /** Ranges its iterators covered (conflict-detecting updates only), created with the first. */
+  private List<ReadRange> ranges;
   private int nReads;
   private long size;
   private boolean finished;
@@ -107,6 +109,40 @@ final class Transaction implements Txn {
       return null;
     }
     return new ItemImpl(key.clone(), sv, now, db.values());
+  }
+
+  /** Ranges kept apart at most; beyond, the commit checks their union (conservative, bounded). */
+  static final int MAX_RANGES = 64;
+
+  /**
+   * Registers the range an iterator starts to cover, or returns {@code null} if this transaction
+   * does not detect conflicts; the iterator widens it as it moves.
+   */
+  ReadRange newRange(byte[] lo, byte[] hi, boolean hiInclusive) {
+    if (!trackReads) {
+      return null;
+    }
+    if (ranges == null) {
+      ranges = new ArrayList<>();
+    }
+    ReadRange r = new ReadRange(lo, hi, hiInclusive);
+    ranges.add(r);
+    return r;
+  }
+
+  /** The ranges to check at commit, or {@code null}: at most {@value #MAX_RANGES}. */
+  ReadRange[] readRanges() {
+    if (ranges == null || ranges.isEmpty()) {
+      return null;
+    }
+    if (ranges.size() <= MAX_RANGES) {
+      return ranges.toArray(new ReadRange[0]);
+    }
+    ReadRange all = ranges.get(0);
+    for (int i = 1; i < ranges.size(); i++) {
+      all = ReadRange.union(all, ranges.get(i));
+    }
+    return new ReadRange[] {all};
   }
 
   void recordRead(byte[] key) {

@@ -38,10 +38,11 @@ class OracleTest {
   void aRewrite_conflictsWithACommitAppliedAfterItsRead_whateverItsTimestamp() {
     Oracle o = new Oracle(0, true, true);
     Path p = new Path(o);
-    o.commitAt(0, new long[0], 0, new long[] {Oracle.fingerprint("x".getBytes())}, 100, true, p);
+    long x = Oracle.fingerprint("x".getBytes());
+    o.commitAt(0, new long[0], 0, new long[] {x}, null, null, 100, true, p);
     Oracle.RewriteRead read = o.beginRewriteRead();
     assertEquals(100, read.readTs());
-    o.commitAt(50, new long[0], 0, new long[] {K}, 60, true, p); // below the rewrite's 100
+    o.commitAt(50, new long[0], 0, new long[] {K}, null, null, 60, true, p); // below its 100
     long[] conflicts = o.commitRewrite(read, new long[] {K}, p);
     assertArrayEquals(new long[] {K}, conflicts);
     o.endRewriteRead(read);
@@ -56,7 +57,7 @@ class OracleTest {
     Oracle o = new Oracle(0, true, false);
     List<long[]> queued = new ArrayList<>();
     Oracle.Enqueuer later = (ts, seq) -> queued.add(new long[] {ts, seq}); // not applied yet
-    o.commit(0, new long[0], 0, new long[] {K}, later);
+    o.commit(0, new long[0], 0, new long[] {K}, null, null, later);
     Oracle.RewriteRead read = o.beginRewriteRead(); // the commit is not in a memtable yet
     o.applied(queued.get(0)[0], queued.get(0)[1]);
     assertArrayEquals(new long[] {K}, o.commitRewrite(read, new long[] {K}, (ts, seq) -> { }));
@@ -67,13 +68,14 @@ class OracleTest {
   void managedTransactions_conflictWithCommitsAboveTheirReadTs_inAnyOrder() {
     Oracle o = new Oracle(0, true, true);
     Path p = new Path(o);
-    o.commitAt(0, new long[0], 0, new long[] {K}, 30, true, p);
-    o.commitAt(0, new long[0], 0, new long[] {Oracle.fingerprint("y".getBytes())}, 5, true, p);
+    o.commitAt(0, new long[0], 0, new long[] {K}, null, null, 30, true, p);
+    long y = Oracle.fingerprint("y".getBytes());
+    o.commitAt(0, new long[0], 0, new long[] {y}, null, null, 5, true, p);
     long readTs = o.beginReadAt(10);
     // The commit at 30 is not the newest recorded (5 came after it): still found.
     assertThrows(ConflictException.class,
-        () -> o.commitAt(readTs, new long[] {K}, 1, new long[] {K}, 40, true, p));
-    o.commitAt(readTs, new long[] {K}, 1, new long[] {K}, 41, false, p); // a batch: no check
+        () -> o.commitAt(readTs, new long[] {K}, 1, new long[] {K}, null, null, 40, true, p));
+    o.commitAt(readTs, new long[] {K}, 1, new long[] {K}, null, null, 41, false, p); // a batch
     o.endRead(readTs);
   }
 }
