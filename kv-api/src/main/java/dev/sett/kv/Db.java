@@ -182,6 +182,20 @@ public interface Db extends AutoCloseable {
       int maxPendingChanges);
 
   /**
+   * Bans a namespace (Badger's {@code BanNamespace}): from now on, and after every reopen, a read
+   * or write of a key whose 8 bytes at {@link Options#namespaceOffset()} (big-endian) equal
+   * {@code ns} fails with {@link BannedNamespaceException}, and iterators skip such keys. The ban
+   * is on disk (file {@code BANNED}) before this returns. Keys shorter than the offset plus 8 are
+   * in no namespace. Idempotent; there is no unban, as in Badger.
+   *
+   * @param ns the namespace, an unsigned 64-bit number
+   * @throws IllegalStateException if {@link Options#namespaceOffset()} is not set
+   * @throws StorageException if the ban cannot be written (it is then not in effect)
+   * @throws DbClosedException if the database is closed
+   */
+  void banNamespace(long ns);
+
+  /**
    * A sequence of monotonically increasing numbers stored under {@code key}, leased {@code
    * bandwidth} at a time (Badger's {@code GetSequence}); see {@link Sequence} for what survives a
    * crash. The first lease is taken at once.

@@ -120,6 +120,7 @@ public final class Options {
   private final int numMemtables;
   private final boolean detectConflicts;
   private final boolean managedTxns;
+  private final int namespaceOffset;
   private final InstantSource clock;
   private final String memTable;
   private final MemTableFactory memTableFactory;
@@ -180,6 +181,7 @@ public final class Options {
     this.memoryBudget = parts.budget;
     this.detectConflicts = b.detectConflicts;
     this.managedTxns = b.managedTxns;
+    this.namespaceOffset = b.namespaceOffset;
     this.clock = b.clock;
     this.memTable = b.memTable;
     this.memTableFactory = b.memTableFactory;
@@ -330,6 +332,16 @@ public final class Options {
    */
   public boolean managedTxns() {
     return managedTxns;
+  }
+
+  /**
+   * Where in a key its namespace sits (Badger's {@code NamespaceOffset}): the 8 bytes from this
+   * offset, big-endian, for {@link Db#banNamespace}. -1 (the default) turns namespaces off.
+   *
+   * @return the offset, or -1
+   */
+  public int namespaceOffset() {
+    return namespaceOffset;
   }
 
   /**
@@ -817,6 +829,7 @@ public final class Options {
     b.memoryBudget = memoryBudgetSet;
     b.detectConflicts = detectConflicts;
     b.managedTxns = managedTxns;
+    b.namespaceOffset = namespaceOffset;
     b.clock = clock;
     b.memTable = memTable;
     b.memTableFactory = memTableFactory;
@@ -868,6 +881,7 @@ public final class Options {
         && numMemtables == x.numMemtables
         && detectConflicts == x.detectConflicts
         && managedTxns == x.managedTxns
+        && namespaceOffset == x.namespaceOffset
         && Objects.equals(clock, x.clock)
         && Objects.equals(memTable, x.memTable)
         && memTableFactory == x.memTableFactory
@@ -915,7 +929,7 @@ public final class Options {
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
-        managedTxns,
+        managedTxns, namespaceOffset,
         memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget, compression,
         baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
@@ -932,6 +946,7 @@ public final class Options {
         + ", numMemtables=" + numMemtables
         + ", detectConflicts=" + detectConflicts
         + ", managedTxns=" + managedTxns
+        + ", namespaceOffset=" + namespaceOffset
         + ", clock=" + clock
         + ", memTable=" + (memTableFactory != null
             ? "instance:" + memTableFactory.name() : memTable == null ? "default" : memTable)
@@ -986,6 +1001,7 @@ public final class Options {
     private int numMemtables; // 0: from the memory budget
     private boolean detectConflicts = true;
     private boolean managedTxns;
+    private int namespaceOffset = -1;
     private InstantSource clock = InstantSource.system();
     private String memTable;
     private MemTableFactory memTableFactory;
@@ -1081,6 +1097,18 @@ public final class Options {
      */
     public Builder managedTxns(boolean managedTxns) {
       this.managedTxns = managedTxns;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#namespaceOffset()}.
+     *
+     * @param offset in [-1, {@value Options#MAX_KEY_SIZE} - 8]; -1 turns namespaces off
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder namespaceOffset(int offset) {
+      this.namespaceOffset = (int) checkRange("namespaceOffset", offset, -1, MAX_KEY_SIZE - 8);
       return this;
     }
 

@@ -65,6 +65,7 @@ final class DbIterator implements KvIterator {
   private ReadRange range;
   /** Managed mode: versions above the discard timestamp are all kept (and shown). */
   private final long discardTs;
+  private final BannedNamespaces banned;
   /** Forward allVersions: the key whose versions are being walked, and what was seen of it. */
   private byte[] versionKey;
   private int versionsCounted;
@@ -97,6 +98,7 @@ final class DbIterator implements KvIterator {
     this.readAhead = options.prefetchValues() ? options.prefetchSize() : 0;
     this.versionsToKeep = db.options().numVersionsToKeep();
     this.discardTs = db.options().managedTxns() ? db.discardTs() : Long.MAX_VALUE;
+    this.banned = db.banned();
   }
 
   private void checkOpen() {
@@ -251,6 +253,10 @@ final class DbIterator implements KvIterator {
         merged.next();
         continue;
       }
+      if (banned.isBanned(k)) {
+        merged.next(); // a banned namespace's keys are skipped
+        continue;
+      }
       long v = merged.version();
       if (v > readTs) {
         merged.next();
@@ -315,6 +321,10 @@ final class DbIterator implements KvIterator {
           return null; // before the prefix: nothing further back can match
         }
         merged.prev();
+        continue;
+      }
+      if (banned.isBanned(k)) {
+        merged.prev(); // a banned namespace's keys are skipped
         continue;
       }
       if (allVersions) {

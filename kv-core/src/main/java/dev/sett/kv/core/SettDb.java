@@ -79,6 +79,7 @@ final class SettDb implements Db {
   private ValueSeparationPolicy separationPolicy;
   private SeparatedValues values;
   private ValueLogGc gc;
+  private BannedNamespaces banned;
   /** Notified after each flush drops a memtable (see {@link #awaitFlushed}). */
   private final Object flushMonitor = new Object();
   private final FailureState failureState = new FailureState();
@@ -207,6 +208,7 @@ final class SettDb implements Db {
     ValueLog log = valueLogFormat.open(storage, manifest.dbId(), options.valueLogFileSize(),
         options.valueLogMaxEntries(), options.bytesPerSync());
     levels.discardStats().retainFiles(log.fileIds()); // (7) forget files that are gone
+    banned = BannedNamespaces.open(storage, manifest.dbId(), options.namespaceOffset());
     // A file holds its header and at least one record: the value, the key and a record header.
     long maxValue = options.valueLogFileSize() - Options.MAX_KEY_SIZE - 1024;
     values = new SeparatedValues(log, separationPolicy, maxValue);
@@ -652,6 +654,26 @@ final class SettDb implements Db {
     }
     checkOpen();
     return subscriptions.add(matches, callback, maxPendingChanges);
+  }
+
+  @Override
+  public void banNamespace(long ns) {
+    checkOpen();
+    if (!banned.enabled()) {
+      throw new IllegalStateException("banNamespace needs a namespace offset"
+          + " (Options.namespaceOffset): without one keys belong to no namespace");
+    }
+    try {
+      banned.ban(ns);
+    } catch (IOException e) {
+      throw new StorageException(BannedNamespaces.FILE_NAME, "cannot record the ban of namespace "
+          + Long.toUnsignedString(ns) + "; it is not in effect", e);
+    }
+  }
+
+  /** The banned namespaces (reads and writes check them). */
+  BannedNamespaces banned() {
+    return banned;
   }
 
   @Override

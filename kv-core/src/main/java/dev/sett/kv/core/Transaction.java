@@ -88,6 +88,7 @@ final class Transaction implements Txn {
   public Item get(byte[] key) {
     Keys.check(key);
     checkOpen();
+    db.banned().check(key);
     if (update) {
       PendingWrites.Write w = pending.get(key);
       if (w != null) {
@@ -182,6 +183,7 @@ final class Transaction implements Txn {
       boolean copy) {
     Keys.check(key);
     checkOpen();
+    db.banned().check(key);
     if (!update) {
       throw new IllegalStateException("cannot write in a read-only transaction; use"
           + " db.newTransaction(true) or db.update");

@@ -3,10 +3,10 @@ package dev.sett.kv.levels;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.UnsupportedFormatException;
 import dev.sett.kv.internal.BigEndian;
+import dev.sett.kv.io.AtomicFiles;
 import dev.sett.kv.io.FileHeader;
 import dev.sett.kv.io.ReadableFile;
 import dev.sett.kv.io.Storage;
-import dev.sett.kv.io.WritableFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -331,13 +331,7 @@ public final class DiscardStats implements Closeable {
         v = version;
         bytes = encode(header, garbage);
       }
-      storage.delete(TEMP_NAME);
-      try (WritableFile f = storage.create(TEMP_NAME)) {
-        f.write(bytes, 0, bytes.length);
-        f.sync();
-      }
-      storage.rename(TEMP_NAME, FILE_NAME);
-      storage.syncDirectory();
+      AtomicFiles.replace(storage, FILE_NAME, TEMP_NAME, bytes);
       synchronized (this) {
         persistedVersion = Math.max(persistedVersion, v);
       }

@@ -4,6 +4,7 @@ import dev.sett.kv.CorruptionException;
 import dev.sett.kv.UnsupportedFormatException;
 import dev.sett.kv.internal.BigEndian;
 import dev.sett.kv.internal.VarInts;
+import dev.sett.kv.io.AtomicFiles;
 import dev.sett.kv.io.FileHeader;
 import dev.sett.kv.io.ReadableFile;
 import dev.sett.kv.io.Storage;
@@ -13,6 +14,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -416,21 +418,17 @@ public final class Manifest implements Closeable {
   /** Writes a MANIFEST holding {@code tables} under the temp name, then publishes it. */
   private static void publish(Storage storage, FileHeader header, Map<Long, TableEntry> tables,
       long walFlushedThrough) throws IOException {
-    storage.delete(TEMP_NAME);
-    try (WritableFile f = storage.create(TEMP_NAME)) {
-      byte[] h = header.encode();
-      f.write(h, 0, h.length);
-      if (!tables.isEmpty() || walFlushedThrough > 0) {
-        List<Change> all = tables.entrySet().stream()
-            .map(e -> Change.create(e.getKey(), e.getValue().level(), e.getValue().format()))
-            .toList();
-        byte[] record = frame(encode(all, walFlushedThrough));
-        f.write(record, 0, record.length);
-      }
-      f.sync();
+    byte[] bytes = header.encode();
+    if (!tables.isEmpty() || walFlushedThrough > 0) {
+      List<Change> all = tables.entrySet().stream()
+          .map(e -> Change.create(e.getKey(), e.getValue().level(), e.getValue().format()))
+          .toList();
+      byte[] record = frame(encode(all, walFlushedThrough));
+      byte[] both = Arrays.copyOf(bytes, bytes.length + record.length);
+      System.arraycopy(record, 0, both, bytes.length, record.length);
+      bytes = both;
     }
-    storage.rename(TEMP_NAME, FILE_NAME);
-    storage.syncDirectory();
+    AtomicFiles.replace(storage, FILE_NAME, TEMP_NAME, bytes);
   }
 
   static byte[] encode(List<Change> changes, long walFlushedThrough) {
