@@ -35,8 +35,8 @@ import java.util.Iterator;
  * <p>Managed mode ({@code managed}): read and commit timestamps come from the application.
  * {@code appliedTs} is then the highest timestamp applied, commits are recorded in enqueue order
  * (so conflict checks look at every recorded commit) and kept while above the discard timestamp
- * (a transaction may begin at any read timestamp above it), value log rewrites commit at the highest
- * commit timestamp so far ({@code maxCommitTs}, never below a version in the tree), and
+ * (a transaction may begin at any read timestamp above it), value log rewrites commit at the
+ * highest commit timestamp so far ({@code maxCommitTs}, never below a version in the tree), and
  * compactions discard at or below the application's {@link #setDiscardTs} only.
  */
 final class Oracle {

@@ -708,7 +708,8 @@ final class SettDb implements Db {
         levels.flushBytesWritten(), levels.compactionBytesRead(),
         levels.compactionBytesWritten(), levels.compactions(), levels.flushes(),
         pipeline.stallNanos(), pipeline.slowdownNanos(), blockCache.sizeBytes(),
-        indexCache.sizeBytes(), options.memoryBudget(), valueLogFiles(), pipeline.valueLogBytes(), gc.filesDeleted(),
+        indexCache.sizeBytes(), options.memoryBudget(), valueLogFiles(),
+        pipeline.valueLogBytes(), gc.filesDeleted(),
         gc.valuesRewritten());
   }
 

@@ -20,11 +20,17 @@ import dev.sett.kv.Subscription;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,6 +226,89 @@ class SubscribeTest {
         db.update(t -> t.set(b("marker"), b("m")));
         Change c = take(got, 1).get(0);
         assertArrayEquals(b("marker"), c.key(), "the first change delivered is the user's");
+      }
+    }
+  }
+
+  /**
+   * Subscribers beside commits on several threads, one of them interrupted again and again,
+   * {@code sync()} in a loop and a {@code close()} while all of it runs: no thread hangs, every
+   * acknowledged write reaches the subscriber before it ends, and a subscriber that reads the
+   * database in its callback or overflows harms nobody.
+   */
+  @Test
+  void besideSyncInterruptsAndClose_nothingHangs_andEveryAcknowledgedWriteIsDelivered()
+      throws Exception {
+    Set<String> delivered = ConcurrentHashMap.newKeySet();
+    Set<String> acked = ConcurrentHashMap.newKeySet();
+    Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    Db db = Db.open(LsmModelTest.separateValues(LsmModelTest.smallTree(dir), 64).build());
+    Subscription all = db.subscribe(List.of(Match.prefix(b("w"))),
+        batch -> batch.forEach(c -> delivered.add(new String(c.key()))));
+    Subscription reading = db.subscribe(List.of(Match.prefix(b("w"))),
+        batch -> db.view(t -> t.get(batch.get(0).key())));
+    Subscription tiny = db.subscribe(List.of(Match.prefix(new byte[0])), batch -> { }, 5);
+    AtomicInteger commits = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      int id = w;
+      threads.add(new Thread(() -> {
+        for (int i = 0; ; i++) {
+          Thread.interrupted(); // the interrupted writer goes on with a cleared flag
+          String k = "w" + id + "/" + i;
+          byte[] v = new byte[i % 2 == 0 ? 100 : 10]; // half to the value log
+          try {
+            db.update(t -> t.set(b(k), v));
+          } catch (DbClosedException e) {
+            return;
+          } catch (Throwable e) {
+            errors.add(e);
+            return;
+          }
+          acked.add(k);
+          commits.incrementAndGet();
+        }
+      }, "writer-" + w));
+    }
+    threads.add(new Thread(() -> {
+      while (true) {
+        try {
+          db.sync();
+        } catch (DbClosedException e) {
+          return;
+        } catch (Throwable e) {
+          errors.add(e);
+          return;
+        }
+      }
+    }, "syncer"));
+    threads.forEach(Thread::start);
+    Thread interrupted = threads.get(0);
+    while (commits.get() < 3000 && errors.isEmpty()) {
+      interrupted.interrupt();
+      Thread.onSpinWait();
+    }
+    db.close(); // while writers, the syncer and the subscribers run
+    for (Thread t : threads) {
+      t.join(WAIT.toMillis());
+      assertFalse(t.isAlive(), t.getName() + " hangs");
+    }
+    assertTrue(errors.isEmpty(), "failed: " + errors.peek());
+    for (Subscription s : List.of(all, reading, tiny)) {
+      assertTrue(s.awaitTermination(WAIT), s + " hangs");
+      assertFalse(s.isActive());
+    }
+    assertInstanceOf(DbClosedException.class, all.failure());
+    assertInstanceOf(SubscriberOverflowException.class, tiny.failure());
+    Set<String> missing = new HashSet<>(acked);
+    missing.removeAll(delivered);
+    assertTrue(missing.isEmpty(), missing.size() + " acknowledged writes not delivered, e.g. "
+        + missing.stream().limit(3).toList());
+    try (Db reopened = Db.open(LsmModelTest.separateValues(LsmModelTest.smallTree(dir), 64)
+        .build())) {
+      for (String k : acked) {
+        boolean present = reopened.view(t -> t.get(b(k)) != null);
+        assertTrue(present, k + " lost");
       }
     }
   }
