@@ -145,6 +145,30 @@ public interface Db extends AutoCloseable {
   void setDiscardTs(long ts);
 
   /**
+   * A parallel scan of every key (or every key under a prefix) at a snapshot taken when it runs
+   * (Badger's {@code NewStream}); see {@link Stream}.
+   *
+   * @return a new stream to configure and {@link Stream#run() run}
+   * @throws IllegalStateException in managed mode: use {@link #newStreamAt}
+   * @throws DbClosedException if the database is closed
+   */
+  Stream newStream();
+
+  /**
+   * As {@link #newStream()} at the read timestamp {@code readTs} (managed mode; Badger's {@code
+   * NewStreamAt}): the run sees every version at or below it. The run keeps no version from being
+   * dropped that {@link #setDiscardTs} already let go, so keep the discard timestamp below
+   * {@code readTs} until the run ends.
+   *
+   * @param readTs the read timestamp, at least 0
+   * @return a new stream
+   * @throws IllegalStateException if the database is not in managed mode
+   * @throws IllegalArgumentException if {@code readTs} is negative
+   * @throws DbClosedException if the database is closed
+   */
+  Stream newStreamAt(long readTs);
+
+  /**
    * Delivers every change committed from now on to a key that one of {@code matches} covers, in
    * commit order, in batches, to {@code callback} on the subscription's own thread (Badger's
    * {@code Subscribe}). Writes of value log garbage collection (which change no value) are not

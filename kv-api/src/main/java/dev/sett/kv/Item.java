@@ -56,4 +56,12 @@ public interface Item {
    * @return {@code true} for a deleted or expired version
    */
   boolean isDeletedOrExpired();
+
+  /**
+   * Whether this version is a tombstone: a delete, not a value (expired or not). Such items appear
+   * only in iterators with {@link IteratorOptions#allVersions()}.
+   *
+   * @return {@code true} for a delete
+   */
+  boolean isDeleted();
 }

@@ -89,6 +89,11 @@ final class ItemImpl implements Item {
   }
 
   @Override
+  public boolean isDeleted() {
+    return (value.meta() & EntryMeta.DELETE) != 0;
+  }
+
+  @Override
   public String toString() {
     return "Item[key=" + key.length + " bytes, version=" + version() + ", value=" + valueSize()
         + " bytes" + (deletedOrExpired ? ", deleted or expired" : "") + "]";

@@ -10,6 +10,7 @@ import dev.sett.kv.Match;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
 import dev.sett.kv.StorageException;
+import dev.sett.kv.Stream;
 import dev.sett.kv.Subscription;
 import dev.sett.kv.Txn;
 import dev.sett.kv.ValueLogFileStats;
@@ -567,6 +568,37 @@ final class SettDb implements Db {
     }
     return new Transaction(this, update, oracle.beginReadAt(readTs), options.detectConflicts(),
         Transaction.MANAGED);
+  }
+
+  @Override
+  public Stream newStream() {
+    checkOpen();
+    if (options.managedTxns()) {
+      throw new IllegalStateException("newStream is not available in managed mode"
+          + " (managedTxns): use newStreamAt(readTs)");
+    }
+    return new SnapshotStream(this, SnapshotStream.NEWEST);
+  }
+
+  @Override
+  public Stream newStreamAt(long readTs) {
+    checkOpen();
+    checkManaged("newStreamAt");
+    if (readTs < 0) {
+      throw new IllegalArgumentException("readTs must be at least 0, got " + readTs);
+    }
+    return new SnapshotStream(this, readTs);
+  }
+
+  /**
+   * A read-only transaction for a stream worker at {@code readTs}, in either mode: the run's
+   * snapshot transaction already holds that read timestamp, and each worker needs a transaction of
+   * its own because a transaction serves one thread at a time.
+   */
+  Transaction newStreamReader(long readTs) {
+    checkOpen();
+    return new Transaction(this, false, oracle.beginReadAt(readTs), false,
+        options.managedTxns() ? Transaction.MANAGED : 0);
   }
 
   /** A write batch's transaction; in managed mode it commits at {@code commitTs}. */

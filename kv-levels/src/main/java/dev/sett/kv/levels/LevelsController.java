@@ -132,6 +132,17 @@ public final class LevelsController implements Closeable {
       return LevelsReader.iterators(set);
     }
 
+    /**
+     * The smallest key of every pinned table, sorted, without duplicates: where a key range can
+     * be cut into parts that hold comparable amounts of table data (what Badger's {@code
+     * KeySplits} uses for parallel scans).
+     *
+     * @return the keys; the caller must not modify them
+     */
+    public List<byte[]> tableBoundaries() {
+      return set.smallestKeys();
+    }
+
     @Override
     public void close() {
       if (!closed) {

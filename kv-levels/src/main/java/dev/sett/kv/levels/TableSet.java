@@ -104,6 +104,24 @@ final class TableSet {
     return null;
   }
 
+  /** The smallest key of every table, sorted, without duplicates. */
+  List<byte[]> smallestKeys() {
+    List<byte[]> keys = new ArrayList<>(tableCount());
+    for (TableHandle[] level : levels) {
+      for (TableHandle t : level) {
+        keys.add(t.smallest);
+      }
+    }
+    keys.sort(Keys::compare);
+    List<byte[]> distinct = new ArrayList<>(keys.size());
+    for (byte[] k : keys) {
+      if (distinct.isEmpty() || !Arrays.equals(distinct.get(distinct.size() - 1), k)) {
+        distinct.add(k);
+      }
+    }
+    return distinct;
+  }
+
   int tableCount() {
     int n = 0;
     for (TableHandle[] l : levels) {
