@@ -124,10 +124,10 @@ final class StreamRun {
     int n = Math.min(config.threads, ranges.size());
     batches = new StreamBatches(n, n);
     ConcurrentLinkedQueue<KeySplits.Range> queue = new ConcurrentLinkedQueue<>(ranges);
-    LOG.log(System.Logger.Level.INFO, "{0}: streaming {1} at read timestamp {2} with {3}"
-        + " worker(s) over {4} key range(s)", config.logPrefix,
-        config.prefix.length == 0 ? "every key" : "prefix " + Keys.describe(config.prefix),
-        snapshot.readTs(), n, ranges.size());
+    LOG.log(System.Logger.Level.INFO, () -> config.logPrefix + ": streaming "
+        + (config.prefix.length == 0 ? "every key" : "prefix " + Keys.describe(config.prefix))
+        + " at read timestamp " + snapshot.readTs() + " with " + n + " worker(s) over "
+        + ranges.size() + " key range(s)");
     synchronized (workers) { // fail() may interrupt them from a worker that already runs
       for (int i = 0; i < n; i++) {
         Thread t = new Thread(new StreamWorker(this, db, snapshot.readTs(), config, queue,
@@ -193,11 +193,11 @@ final class StreamRun {
   }
 
   private void report(StreamProgress p) {
-    LOG.log(System.Logger.Level.INFO, "{0}: {1}{2} s elapsed, {3} keys scanned ({4}/s), sent"
-        + " {5} records in {6} batches, {7} bytes ({8} bytes/s)", config.logPrefix,
-        p.finished() ? "done, " : "", p.elapsed().toMillis() / 1000.0, p.keysScanned(),
-        Math.round(p.keysPerSecond()), p.records(), p.batches(), p.bytes(),
-        Math.round(p.bytesPerSecond()));
+    LOG.log(System.Logger.Level.INFO, () -> String.format("%s: %s%.1f s elapsed, %d keys"
+        + " scanned (%.0f/s), sent %d records in %d batches, %d bytes (%.0f bytes/s)",
+        config.logPrefix, p.finished() ? "done, " : "", p.elapsed().toMillis() / 1000.0,
+        p.keysScanned(), p.keysPerSecond(), p.records(), p.batches(), p.bytes(),
+        p.bytesPerSecond()));
     config.progress.accept(p);
   }
 
