@@ -11,6 +11,8 @@
  * {@link dev.sett.kv.core.WalWriter} and {@link dev.sett.kv.core.WalReplayer} write and replay
  * the {@code .mem} files, and {@link dev.sett.kv.core.WalRecovery} replays them all at open; {@link dev.sett.kv.core.Oracle} hands out timestamps and detects
  * conflicts; {@link dev.sett.kv.core.Transaction}, {@link dev.sett.kv.core.DbIterator} and
- * {@link dev.sett.kv.core.BatchWriter} implement the public API.
+ * {@link dev.sett.kv.core.BatchWriter} implement the public API; {@link
+ * dev.sett.kv.core.SnapshotStream} is the {@code Stream}, run by {@link dev.sett.kv.core.StreamRun}
+ * with {@link dev.sett.kv.core.StreamWorker}s over {@link dev.sett.kv.core.KeySplits} ranges.
  */
 package dev.sett.kv.core;
