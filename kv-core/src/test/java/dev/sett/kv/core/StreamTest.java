@@ -433,6 +433,26 @@ class StreamTest {
   }
 
   @Test
+  void closingTheDatabaseWhileAWorkerScans_failsTheRunWithDbClosedException() throws Exception {
+    Db db = Db.open(manyTables().build());
+    try {
+      writeKeys(db, "w", 3000, "v");
+      Stream s = db.newStream().threads(1).send(batch -> { }).keyToList((key, versions) -> {
+        if (new String(key).equals("w01000")) {
+          Thread closer = new Thread(db::close);
+          closer.start();
+          closer.join(); // the worker goes on scanning a closed database
+        }
+        return Stream.newestLiveVersion().toList(key, versions);
+      });
+      assertThrows(DbClosedException.class, s::run);
+      assertRunCleanedUp(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  @Test
   void aStreamMadeBeforeClose_failsAtRun() {
     Db db = Db.open(manyTables().build());
     Stream s = db.newStream().send(batch -> { });
