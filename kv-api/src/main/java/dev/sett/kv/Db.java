@@ -2,6 +2,8 @@ package dev.sett.kv;
 
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.spi.EngineProvider;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -210,6 +212,56 @@ public interface Db extends AutoCloseable {
    * @throws DbClosedException if the database is closed
    */
   Sequence getSequence(byte[] key, long bandwidth);
+
+  /**
+   * Writes a backup of every version above {@code sinceTs} to {@code out}, read from one
+   * snapshot, and returns the timestamp to pass as {@code sinceTs} for the next (incremental)
+   * backup (Badger's {@code Backup}). The versions are the ones the database keeps (what an
+   * {@code allVersions} iterator shows): with their TTLs and user meta, tombstones included
+   * (without values, as expired versions). Keys in banned namespaces are left out. The format
+   * ({@code backup-v1}) has a checksum on every block and an end block, and is documented in
+   * {@code docs/formats/backup.md}. Writers are not held up: the backup reads a snapshot. In
+   * managed mode the snapshot is at the highest commit timestamp applied so far.
+   *
+   * @param out where the backup goes; it is flushed, not closed
+   * @param sinceTs 0 for a full backup, or what an earlier backup returned
+   * @return the snapshot's timestamp: every version at or below it is in this backup or at or
+   *     below {@code sinceTs}
+   * @throws IllegalArgumentException if {@code sinceTs} is negative
+   * @throws StorageException if {@code out} or the database fails (the backup is then incomplete:
+   *     it has no end block, and loading it fails)
+   * @throws DbClosedException if the database is closed
+   */
+  long backup(OutputStream out, long sinceTs);
+
+  /**
+   * Loads a backup written by {@link #backup} (Badger's {@code Load}): its versions are written
+   * at their original timestamps, in batches of which at most {@code maxPendingWrites} are in
+   * flight at once, and later commits get newer timestamps. Load a full backup, then its
+   * incremental ones in order. A version is written only above the newest one the database
+   * already has of its key; the others are skipped and counted (so a database's own newer
+   * writes win, and loading the same backup twice writes nothing the second time). Readers are
+   * never blocked; a transaction that started before the load does not see it, later ones see
+   * its batches as they commit (each atomically). Loaded writes go through the WAL and are not
+   * delivered to subscribers.
+   *
+   * <p>If the backup is damaged or truncated, the load stops with {@link CorruptionException}
+   * naming the offset in the stream. What it leaves: the batches that committed before it, so
+   * some of the records before that offset, none at or after it. Loading the backup again (once
+   * repaired, or from another copy) completes it, except for older versions of the key it
+   * stopped in.
+   *
+   * @param in the backup; read to its end, not closed
+   * @param maxPendingWrites batches handed to the write path before the load waits for the
+   *     oldest, at least 1
+   * @return what the load read, wrote and skipped
+   * @throws IllegalArgumentException if {@code maxPendingWrites} is below 1
+   * @throws CorruptionException if the backup is damaged or truncated
+   * @throws UnsupportedFormatException if it is of a format this build does not read
+   * @throws StorageException if {@code in} or the database fails
+   * @throws DbClosedException if the database is closed
+   */
+  LoadResult load(InputStream in, int maxPendingWrites);
 
   /**
    * Forces every acknowledged write to stable storage (fsync of the active WAL), whatever {@link

@@ -6,6 +6,7 @@ import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
+import dev.sett.kv.LoadResult;
 import dev.sett.kv.Match;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
@@ -35,6 +36,8 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -497,18 +500,32 @@ final class SettDb implements Db {
    * @return the fingerprints of those keys (nothing was written), or an empty array
    */
   long[] commitRewrite(WriteRequest r, Oracle.RewriteRead read, long[] sortedKeyFingerprints) {
+    long[] conflicts = startRewrite(r, read, sortedKeyFingerprints, null);
+    if (conflicts.length == 0) {
+      awaitCommit(r);
+    }
+    return conflicts;
+  }
+
+  /**
+   * Starts a rewrite's commit as {@link #commitRewrite} does, without waiting for it (wait with
+   * {@link #awaitCommit} when it returns no conflicts).
+   *
+   * @param recordKeys see {@link Oracle#commitRewrite}
+   */
+  long[] startRewrite(WriteRequest r, Oracle.RewriteRead read, long[] sortedKeyFingerprints,
+      byte[][] recordKeys) {
     checkOpen();
     pipeline.checkWritable();
-    long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, (ts, seq) -> {
-      r.commitTs = ts;
-      r.seq = seq;
-      pipeline.enqueue(r);
-    });
-    if (conflicts.length > 0) {
-      return conflicts;
+    long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, recordKeys,
+        (ts, seq) -> {
+          r.commitTs = ts;
+          r.seq = seq;
+          pipeline.enqueue(r);
+        });
+    if (conflicts.length == 0) {
+      pipeline.tryLead(r);
     }
-    pipeline.tryLead(r);
-    awaitCommit(r);
     return conflicts;
   }
 
@@ -688,6 +705,40 @@ final class SettDb implements Db {
           + " (managedTxns): a lease is a commit at a timestamp the database would choose");
     }
     return new LeasedSequence(this, key.clone(), bandwidth, sequenceLock);
+  }
+
+  @Override
+  public long backup(OutputStream out, long sinceTs) {
+    Objects.requireNonNull(out, "out");
+    if (sinceTs < 0) {
+      throw new IllegalArgumentException("sinceTs must be at least 0, got " + sinceTs);
+    }
+    checkOpen();
+    try {
+      return DbBackup.write(this, out, sinceTs);
+    } catch (IOException e) {
+      throw new StorageException(null, "backup failed: " + e, e);
+    }
+  }
+
+  @Override
+  public LoadResult load(InputStream in, int maxPendingWrites) {
+    Objects.requireNonNull(in, "in");
+    if (maxPendingWrites < 1) {
+      throw new IllegalArgumentException("maxPendingWrites must be at least 1, got "
+          + maxPendingWrites);
+    }
+    checkOpen();
+    try {
+      return new BackupLoader(this, maxPendingWrites).run(in);
+    } catch (IOException e) {
+      throw new StorageException(null, "load failed: " + e, e);
+    }
+  }
+
+  /** The database's id (from the MANIFEST). */
+  byte[] dbId() {
+    return manifest.dbId();
   }
 
   @Override
