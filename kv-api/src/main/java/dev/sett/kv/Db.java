@@ -214,6 +214,41 @@ public interface Db extends AutoCloseable {
   Sequence getSequence(byte[] key, long bandwidth);
 
   /**
+   * Deletes every key (Badger's {@code DropAll}) and reclaims the space; the same as {@code
+   * dropPrefix(new byte[0])}.
+   *
+   * @return the number of keys deleted
+   * @see #dropPrefix
+   */
+  long dropAll();
+
+  /**
+   * Deletes every key under any of {@code prefixes} (Badger's {@code DropPrefix}) and reclaims
+   * their space: the keys live in one snapshot taken at the call are deleted (tombstones through
+   * the write path, in batches), the memtable holding the tombstones is flushed, the prefixes'
+   * key ranges are compacted into the last level, where the tombstones and the versions they
+   * delete are dropped, and value log garbage collection rounds reclaim the values those
+   * compactions freed. Returns once that is done.
+   *
+   * <p>Unlike Badger, nothing else waits or fails meanwhile. Readers are never blocked, and a
+   * transaction that began before the drop still reads the dropped keys (so their space comes
+   * back only once it ends, through later compactions and collection rounds). Writers go on: a
+   * key that did not exist when the drop began survives it, a write to a key that did may or may
+   * not (whichever of it and the tombstone commits last wins), and every write that commits after
+   * the call returns survives. Keys in banned namespaces are not touched. Not available in
+   * managed mode (the tombstones need a timestamp: write them with {@link #newWriteBatchAt}).
+   *
+   * @param prefixes the prefixes; an empty one stands for every key
+   * @return the number of keys deleted
+   * @throws IllegalArgumentException if no prefix is given, or one is longer than {@link
+   *     Options#MAX_KEY_SIZE}
+   * @throws NullPointerException if {@code prefixes} or one of them is null
+   * @throws IllegalStateException in managed mode
+   * @throws DbClosedException if the database is closed
+   */
+  long dropPrefix(byte[]... prefixes);
+
+  /**
    * Writes a backup of every version above {@code sinceTs} to {@code out}, read from one
    * snapshot, and returns the timestamp to pass as {@code sinceTs} for the next (incremental)
    * backup (Badger's {@code Backup}). The versions are the ones the database keeps (what an

@@ -708,6 +708,40 @@ final class SettDb implements Db {
   }
 
   @Override
+  public long dropAll() {
+    return dropPrefix(new byte[0]);
+  }
+
+  @Override
+  public long dropPrefix(byte[]... prefixes) {
+    Objects.requireNonNull(prefixes, "prefixes");
+    if (prefixes.length == 0) {
+      throw new IllegalArgumentException("dropPrefix needs at least one prefix (dropAll drops"
+          + " every key)");
+    }
+    for (byte[] p : prefixes) {
+      Objects.requireNonNull(p, "a prefix in prefixes");
+      if (p.length > Options.MAX_KEY_SIZE) {
+        throw new IllegalArgumentException("a prefix of " + p.length + " bytes is longer than"
+            + " any key (at most " + Options.MAX_KEY_SIZE + " bytes)");
+      }
+    }
+    checkOpen();
+    if (options.managedTxns()) {
+      throw new IllegalStateException("dropAll and dropPrefix are not available in managed mode"
+          + " (managedTxns): delete the keys with newWriteBatchAt(commitTs) at a timestamp of"
+          + " your choosing");
+    }
+    try {
+      return Drops.drop(this, prefixes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KvException("interrupted while reclaiming the space of dropped keys (they are"
+          + " deleted; later compactions reclaim it)", e);
+    }
+  }
+
+  @Override
   public long backup(OutputStream out, long sinceTs) {
     Objects.requireNonNull(out, "out");
     if (sinceTs < 0) {
