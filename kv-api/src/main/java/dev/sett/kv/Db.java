@@ -29,8 +29,9 @@ import java.util.function.Function;
  * survives a crash of the process but not a power loss (which leaves a prefix of the commits). A
  * transaction is atomic across crashes either way.
  *
- * <p>Exactly one {@code Db} may have a directory open at a time, in any process: a second {@link
- * #open} fails with {@link DirectoryLockedException}.
+ * <p>Exactly one {@code Db} may have a directory open for writing at a time, in any process: a
+ * second {@link #open} fails with {@link DirectoryLockedException}. Any number may have it open
+ * read-only ({@link Options#readOnly()}) while none has it open for writing.
  */
 public interface Db extends AutoCloseable {
 

@@ -20,6 +20,7 @@ import dev.sett.kv.internal.Registries;
 import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.io.NioStorage;
+import dev.sett.kv.io.ReadOnlyStorage;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.StorageLock;
 import dev.sett.kv.levels.LevelsConfig;
@@ -175,14 +176,26 @@ final class SettDb implements Db {
         options.numLevelZeroTables()));
   }
 
-  /** Step 2: the directory and its lock. */
+  /** Step 2: the directory and its lock (shared when read-only). */
   private void createDirectoryAndLock() throws IOException {
     if (options.storage() != null) {
       storage = options.storage();
     } else if (options.isInMemory()) {
       storage = new MemoryStorage();
     } else {
+      if (options.readOnly() && !java.nio.file.Files.isDirectory(options.dir())) {
+        throw new StorageException(null, "no database at " + options.dir() + " to open"
+            + " read-only: the directory does not exist", null);
+      }
       storage = new NioStorage(options.dir());
+    }
+    if (options.readOnly()) {
+      storage = new ReadOnlyStorage(storage);
+      if (!storage.exists(FileNames.LOCK)) {
+        throw new StorageException(FileNames.LOCK, "cannot open " + storage.describe()
+            + ": it has no " + FileNames.LOCK + " file to lock shared (every database gets one"
+            + " at its first read-write open)", null);
+      }
     }
     lock = storage.lock(FileNames.LOCK);
   }
@@ -192,6 +205,10 @@ final class SettDb implements Db {
     if (Manifest.exists(storage)) {
       manifest = Manifest.open(storage);
       return;
+    }
+    if (options.readOnly()) {
+      throw new StorageException(Manifest.FILE_NAME, "cannot open " + storage.describe()
+          + ": it has no MANIFEST, so it holds no database", null);
     }
     for (String name : storage.list()) {
       if (FileNames.walId(name) >= 0 || name.endsWith(".sst") || name.endsWith(".vlog")) {
@@ -229,8 +246,13 @@ final class SettDb implements Db {
     levels = LevelsController.open(c, manifest);
   }
 
-  /** Steps 8 and 11: the compactors and the flusher. */
+  /** Steps 8 and 11: the compactors and the flusher (none when read-only). */
   private void startBackgroundWork() {
+    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep(),
+        options.valueLogFileSize());
+    if (options.readOnly()) {
+      return; // nothing may change the files: no compaction, flush or collection
+    }
     levels.startCompactors(oracle::discardAtOrBelow,
         cause -> failureState.fail(cause, "compaction"));
     if (options.numCompactors() == 0) {
@@ -242,8 +264,6 @@ final class SettDb implements Db {
     if (flushInBackground) {
       flusher.start();
     }
-    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep(),
-        options.valueLogFileSize());
     if (!options.valueLogGcInterval().isZero()) {
       gc.startBackground(options.valueLogGcInterval(), options.valueLogGcDiscardRatio());
     }
@@ -544,6 +564,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("discardRatio must be in (0, 1), got " + discardRatio);
     }
     checkOpen();
+    checkWritable("runValueLogGc");
     try {
       return gc.runRound(discardRatio, true);
     } catch (IOException e) {
@@ -572,6 +593,9 @@ final class SettDb implements Db {
       throw new IllegalStateException("newTransaction and update are not available in managed"
           + " mode (managedTxns): use newTransactionAt(readTs, update) and commitAt(commitTs)");
     }
+    if (update) {
+      checkWritable("newTransaction(true)");
+    }
     return new Transaction(this, update, oracle.beginRead(), options.detectConflicts(), 0);
   }
 
@@ -581,6 +605,9 @@ final class SettDb implements Db {
     checkManaged("newTransactionAt");
     if (readTs < 0) {
       throw new IllegalArgumentException("readTs must be at least 0, got " + readTs);
+    }
+    if (update) {
+      checkWritable("newTransactionAt(readTs, true)");
     }
     return new Transaction(this, update, oracle.beginReadAt(readTs), options.detectConflicts(),
         Transaction.MANAGED);
@@ -594,6 +621,14 @@ final class SettDb implements Db {
     checkOpen();
     // It reads nothing: registered at the top so that it holds back no reader-bound cleanup.
     return new Transaction(this, true, oracle.beginReadAt(Long.MAX_VALUE), false, commitTs);
+  }
+
+  /** Refuses a call that writes when the database is open read-only. */
+  private void checkWritable(String call) {
+    if (options.readOnly()) {
+      throw new IllegalStateException(call + " writes, and the database is open read-only"
+          + " (Options.readOnly); open it without readOnly to write");
+    }
   }
 
   private void checkManaged(String call) {
@@ -627,6 +662,7 @@ final class SettDb implements Db {
       throw new IllegalStateException("newWriteBatch is not available in managed mode"
           + " (managedTxns): use newWriteBatchAt(commitTs)");
     }
+    checkWritable("newWriteBatch");
     return new BatchWriter(this, 0);
   }
 
@@ -635,6 +671,7 @@ final class SettDb implements Db {
     checkOpen();
     checkManaged("newWriteBatchAt");
     Transaction.checkCommitTs(commitTs);
+    checkWritable("newWriteBatchAt");
     return new BatchWriter(this, commitTs);
   }
 
@@ -676,6 +713,7 @@ final class SettDb implements Db {
   @Override
   public void banNamespace(long ns) {
     checkOpen();
+    checkWritable("banNamespace");
     if (!banned.enabled()) {
       throw new IllegalStateException("banNamespace needs a namespace offset"
           + " (Options.namespaceOffset): without one keys belong to no namespace");
@@ -700,6 +738,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("bandwidth must be at least 1, got " + bandwidth);
     }
     checkOpen();
+    checkWritable("getSequence");
     if (options.managedTxns()) {
       throw new IllegalStateException("getSequence is not available in managed mode"
           + " (managedTxns): a lease is a commit at a timestamp the database would choose");
@@ -727,6 +766,7 @@ final class SettDb implements Db {
       }
     }
     checkOpen();
+    checkWritable("dropAll and dropPrefix");
     if (options.managedTxns()) {
       throw new IllegalStateException("dropAll and dropPrefix are not available in managed mode"
           + " (managedTxns): delete the keys with newWriteBatchAt(commitTs) at a timestamp of"
@@ -763,6 +803,7 @@ final class SettDb implements Db {
           + maxPendingWrites);
     }
     checkOpen();
+    checkWritable("load");
     try {
       return new BackupLoader(this, maxPendingWrites).run(in);
     } catch (IOException e) {
@@ -778,6 +819,9 @@ final class SettDb implements Db {
   @Override
   public void sync() {
     checkOpen();
+    if (options.readOnly()) {
+      return; // nothing was written
+    }
     pipeline.sync();
   }
 
@@ -820,6 +864,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
     checkOpen();
+    checkWritable("flatten");
     try {
       levels.flatten(workers);
     } catch (InterruptedException e) {
@@ -868,7 +913,7 @@ final class SettDb implements Db {
     int flushed = 0;
     try {
       flusher.stop();
-      if (flush && failure == null && !pipeline.failed()) {
+      if (flush && failure == null && !pipeline.failed() && !options.readOnly()) {
         // Flush what is left, oldest first, so the next open replays nothing. After a write
         // failure a memtable may hold part of a transaction: then the WALs are replayed instead.
         MemTables m = pipeline.memTables();
