@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
       PutCommand.class,
       GetCommand.class,
       DeleteCommand.class,
-      ScanCommand.class
+      ScanCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class
     },
     footer = {
       "",

@@ -186,7 +186,9 @@ public final class Manifest implements Closeable {
    * @throws IOException if it cannot be read
    */
   public static Manifest open(Storage storage, int rewriteThreshold) throws IOException {
-    storage.delete(TEMP_NAME);
+    if (!storage.readOnly()) {
+      storage.delete(TEMP_NAME); // a rewrite a crash interrupted: the old file is in place
+    }
     FileHeader header;
     Map<Long, TableEntry> tables = new HashMap<>();
     long[] walFlushed = {0};
@@ -219,6 +221,12 @@ public final class Manifest implements Closeable {
         pos += RECORD_HEADER + len;
       }
       validEnd = header.length() + (long) pos;
+    }
+    if (storage.readOnly()) {
+      // Read-only: a torn tail is left as it is (it was never acknowledged) and no change can
+      // be applied (apply refuses: there is no file to append to).
+      return new Manifest(storage, header, rewriteThreshold, tables, walFlushed[0], deletions,
+          null);
     }
     WritableFile out = storage.openForAppend(FILE_NAME);
     try {
@@ -338,7 +346,8 @@ public final class Manifest implements Closeable {
   public synchronized void apply(List<Change> changes, long walFlushedThrough)
       throws IOException {
     if (out == null) {
-      throw new IllegalStateException("the MANIFEST is closed or failed on an earlier write");
+      throw new IllegalStateException("the MANIFEST is closed, read-only, or failed on an"
+          + " earlier write");
     }
     Map<Long, TableEntry> staged = new HashMap<>(tables);
     int deleted = 0;
