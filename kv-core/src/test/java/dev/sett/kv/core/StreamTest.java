@@ -478,6 +478,17 @@ class StreamTest {
     assertThrows(DbClosedException.class, s::run);
   }
 
+  @Test
+  void aReadOnlyDatabase_streams() {
+    try (Db db = Db.open(manyTables().build())) {
+      writeKeys(db, "r", 500, "v");
+    }
+    try (Db db = Db.open(manyTables().readOnly(true).build())) {
+      assertEquals(500, collect(db.newStream().threads(2)).size());
+      assertRunCleanedUp(db);
+    }
+  }
+
   // ------------------------------------------------------------------------------------- misuse
 
   @Test
