@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -136,7 +138,21 @@ class StreamTest {
       assertTrue(bounds.size() >= 8, "many tables, so many ranges: " + bounds.size());
       String at = "seed " + TestSeeds.format(seed);
       for (int threads : new int[] {1, 3, 8}) {
-        TreeMap<byte[], KeyValue> got = byKey(collect(db.newStream().threads(threads)));
+        Set<String> workers = ConcurrentHashMap.newKeySet();
+        // A worker's first key waits (bounded) for a second worker, so that one fast worker
+        // cannot take every range before the others start: the check below is then certain.
+        CountDownLatch two = new CountDownLatch(Math.min(threads, 2));
+        TreeMap<byte[], KeyValue> got = byKey(collect(db.newStream().threads(threads)
+            .keyToList((key, versions) -> {
+              if (workers.add(Thread.currentThread().getName())) {
+                two.countDown();
+                two.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+              }
+              return Stream.newestLiveVersion().toList(key, versions);
+            })));
+        assertTrue(threads == 1 ? workers.size() == 1 : workers.size() > 1,
+            at + ": the keys were scanned by " + workers);
+        assertTrue(workers.stream().allMatch(n -> n.startsWith("sett-stream-")), at + workers);
         assertEquals(model.size(), got.size(), at + " threads " + threads);
         for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
           KeyValue kv = got.get(e.getKey());
