@@ -51,6 +51,20 @@ public interface Table extends AutoCloseable {
   byte[] largestKey();
 
   /**
+   * Up to {@code max} user keys spread evenly over the table's data, in order, the first being
+   * the smallest key: places to cut a key range for a parallel scan when there are too few tables
+   * to cut at (Badger's {@code KeySplits} uses block keys too). The default gives the smallest
+   * key only.
+   *
+   * @param max how many keys at most, at least 1
+   * @return the keys; new arrays
+   * @throws IOException if the table's index cannot be read
+   */
+  default java.util.List<byte[]> sampleKeys(int max) throws IOException {
+    return java.util.List.of(smallestKey().clone());
+  }
+
+  /**
    * The highest version in the table.
    *
    * @return the version

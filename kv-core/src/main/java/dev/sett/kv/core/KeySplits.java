@@ -7,10 +7,11 @@ import java.util.List;
 /**
  * Cuts the keys under a prefix into ranges for a parallel scan (Badger's {@code KeySplits}), at
  * table boundaries: tables hold comparable amounts of data, so ranges between their smallest keys
- * hold comparable amounts too. The ranges partition the prefix: every key under it lies in
- * exactly one range (the first starts at the prefix, each ends where the next starts, the last
- * ends with the prefix). Memtable contents are not sampled: a range's iterator reads the
- * memtables too, so they are covered, only not balanced.
+ * hold comparable amounts too (with few tables the levels add keys sampled from their indexes,
+ * see {@code LevelsController.Snapshot.splitKeys}). The ranges partition the prefix: every key
+ * under it lies in exactly one range (the first starts at the prefix, each ends where the next
+ * starts, the last ends with the prefix). Memtable contents are not sampled: a range's iterator
+ * reads the memtables too, so they are covered, only not balanced.
  */
 final class KeySplits {
   private KeySplits() {}

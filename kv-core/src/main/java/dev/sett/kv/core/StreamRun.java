@@ -118,8 +118,8 @@ final class StreamRun {
   private void startWorkers() {
     List<KeySplits.Range> ranges;
     try (var tables = db.tables()) {
-      ranges = KeySplits.split(config.prefix, tables.tableBoundaries(),
-          config.threads * RANGES_PER_THREAD);
+      int wanted = config.threads * RANGES_PER_THREAD;
+      ranges = KeySplits.split(config.prefix, tables.splitKeys(wanted), wanted);
     }
     int n = Math.min(config.threads, ranges.size());
     batches = new StreamBatches(n, n);

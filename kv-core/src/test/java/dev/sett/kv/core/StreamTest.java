@@ -133,7 +133,7 @@ class StreamTest {
       }
       List<byte[]> bounds;
       try (var tables = ((SettDb) db).tables()) {
-        bounds = tables.tableBoundaries();
+        bounds = tables.splitKeys(1);
       }
       assertTrue(bounds.size() >= 8, "many tables, so many ranges: " + bounds.size());
       String at = "seed " + TestSeeds.format(seed);
@@ -194,9 +194,10 @@ class StreamTest {
       writeKeys(db, "s", 2000, "old");
       db.update(t -> t.delete(b("s00007")));
       flushMemTables(db);
-      db.flatten(1); // the old versions in small tables of one level: several ranges
+      db.flatten(1); // the old versions in tables of one level
       try (var tables = ((SettDb) db).tables()) {
-        assertTrue(KeySplits.split(b("s"), tables.tableBoundaries(), 8).size() >= 4);
+        // Two threads want 8 ranges: cut at table boundaries or, with few tables, index keys.
+        assertTrue(KeySplits.split(b("s"), tables.splitKeys(8), 8).size() >= 4);
       }
       CountDownLatch once = new CountDownLatch(1);
       List<KeyValue> got = new ArrayList<>();
@@ -225,6 +226,34 @@ class StreamTest {
         }
       }
       assertRunCleanedUp(db);
+    }
+  }
+
+  @Test
+  void fewLargeTables_areCutAtKeysSampledFromTheirIndexes(TestInfo info) {
+    long seed = TestSeeds.seed(info);
+    // No compactions: the data stays in a few L0 tables, each spanning almost every key.
+    try (Db db = Db.open(manyTables().numCompactors(0).build())) {
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        order.add(i);
+      }
+      java.util.Collections.shuffle(order, new Random(seed));
+      try (WriteBatch batch = db.newWriteBatch()) {
+        for (int i : order) {
+          batch.set(b(String.format("s%05d", i)), b("v" + i));
+        }
+        batch.flush();
+      }
+      flushMemTables(db);
+      int tables = db.stats().levels().get(0).tables();
+      try (var pinned = ((SettDb) db).tables()) {
+        List<byte[]> cuts = pinned.splitKeys(32);
+        assertTrue(tables < 32 && cuts.size() > 4 * tables, tables + " tables, cuts " + cuts.size());
+        assertTrue(KeySplits.split(b("s"), cuts, 16).size() == 16);
+      }
+      TreeMap<byte[], KeyValue> got = byKey(collect(db.newStream().prefix(b("s")).threads(4)));
+      assertEquals(3000, got.size(), "seed " + TestSeeds.format(seed));
     }
   }
 

@@ -133,14 +133,16 @@ public final class LevelsController implements Closeable {
     }
 
     /**
-     * The smallest key of every pinned table, sorted, without duplicates: where a key range can
-     * be cut into parts that hold comparable amounts of table data (what Badger's {@code
-     * KeySplits} uses for parallel scans).
+     * Where a key range can be cut into parts that hold comparable amounts of table data, for
+     * parallel scans (as Badger's {@code KeySplits}): the smallest key of every pinned table,
+     * and, with fewer than {@code wanted} tables, keys sampled from each table's index too.
      *
-     * @return the keys; the caller must not modify them
+     * @param wanted how many cuts the caller would like, at least 1
+     * @return the keys, sorted, without duplicates; the caller must not modify them
+     * @throws StorageException if a table's index cannot be read
      */
-    public List<byte[]> tableBoundaries() {
-      return set.smallestKeys();
+    public List<byte[]> splitKeys(int wanted) {
+      return set.splitKeys(wanted);
     }
 
     @Override

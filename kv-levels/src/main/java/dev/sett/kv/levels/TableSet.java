@@ -1,7 +1,9 @@
 package dev.sett.kv.levels;
 
+import dev.sett.kv.StorageException;
 import dev.sett.kv.internal.Keys;
 import dev.sett.kv.internal.RefCount;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -104,12 +106,31 @@ final class TableSet {
     return null;
   }
 
-  /** The smallest key of every table, sorted, without duplicates. */
-  List<byte[]> smallestKeys() {
-    List<byte[]> keys = new ArrayList<>(tableCount());
+  /** The most keys {@link #splitKeys} samples from table indexes in all. */
+  static final int MAX_SAMPLED_KEYS = 4096;
+
+  /**
+   * Keys to cut key ranges at, sorted, without duplicates: the smallest key of every table, and,
+   * when there are fewer than {@code wanted} tables, keys sampled from each table's index too (a
+   * few large L0 tables would otherwise give a handful of cuts, all near their start).
+   *
+   * @throws StorageException if a table's index cannot be read
+   */
+  List<byte[]> splitKeys(int wanted) {
+    int tables = tableCount();
+    int perTable = tables == 0 || tables >= wanted ? 1
+        : Math.max(1, Math.min(wanted, MAX_SAMPLED_KEYS / tables));
+    List<byte[]> keys = new ArrayList<>(tables * perTable);
     for (TableHandle[] level : levels) {
       for (TableHandle t : level) {
         keys.add(t.smallest);
+        if (perTable > 1) {
+          try {
+            keys.addAll(t.table.sampleKeys(perTable));
+          } catch (IOException e) {
+            throw new StorageException(t.fileName, "cannot read the table's index: " + e, e);
+          }
+        }
       }
     }
     keys.sort(Keys::compare);

@@ -10,7 +10,9 @@ import dev.sett.kv.spi.Table;
 import dev.sett.kv.spi.TableContext;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -127,6 +129,22 @@ final class SstTable implements Table {
   public EntryIterator iterator(boolean fillCache) {
     ensureOpen();
     return new SstIterator(this, fillCache);
+  }
+
+  /** The first keys of evenly spaced blocks, from the index (no data block is read). */
+  @Override
+  public List<byte[]> sampleKeys(int max) throws IOException {
+    BlockIndex index = index(true);
+    int blocks = index.count();
+    int n = Math.min(blocks, max);
+    List<byte[]> keys = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] k = index.firstKey((int) ((long) i * blocks / n));
+      if (keys.isEmpty() || !Arrays.equals(keys.get(keys.size() - 1), k)) {
+        keys.add(k); // a key's versions may span blocks: each key once
+      }
+    }
+    return keys;
   }
 
   @Override

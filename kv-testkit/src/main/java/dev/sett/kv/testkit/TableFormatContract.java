@@ -199,6 +199,33 @@ public abstract class TableFormatContract {
   }
 
   @Test
+  void sampleKeys_areTableKeysInOrder_fromTheSmallest_atMostAsManyAsAsked() throws IOException {
+    TreeMap<At, StoredValue> model = new TreeMap<>();
+    for (int i = 0; i < 2000; i++) {
+      byte[] k = b(String.format("key%05d", i));
+      for (long v = 1; v <= 1 + i % 3; v++) { // versions of one key may span blocks
+        model.put(new At(k, v), new StoredValue(v, (byte) 0, (byte) 0, 0, b("value" + i)));
+      }
+    }
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    model.keySet().forEach(at -> keys.add(new String(at.key())));
+    try (Table t = open(build(model, settings(64, Compression.NONE, 0.01)), false)) {
+      for (int max : new int[] {1, 2, 7, 100, 100_000}) {
+        java.util.List<byte[]> sample = t.sampleKeys(max);
+        assertTrue(!sample.isEmpty() && sample.size() <= max, max + ": " + sample.size());
+        assertArrayEquals(t.smallestKey(), sample.get(0), "the first is the smallest key");
+        for (int i = 0; i < sample.size(); i++) {
+          assertTrue(keys.contains(new String(sample.get(i))), "a key of the table");
+          if (i > 0) {
+            assertTrue(Arrays.compareUnsigned(sample.get(i - 1), sample.get(i)) < 0, "in order");
+          }
+        }
+      }
+      assertTrue(t.sampleKeys(100).size() > 10, "a table of many blocks gives many keys");
+    }
+  }
+
+  @Test
   void roundTrip_recordsMetaUserMetaAndExpiry() throws IOException {
     TreeMap<At, StoredValue> model = new TreeMap<>();
     byte[] pointer = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
