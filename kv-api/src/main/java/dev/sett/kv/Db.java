@@ -217,6 +217,18 @@ public interface Db extends AutoCloseable {
   Sequence getSequence(byte[] key, long bandwidth);
 
   /**
+   * A stream writer that loads sorted data into this database by writing tables directly
+   * (Badger's {@code NewStreamWriter}); see {@link StreamWriter}. {@link #load} uses one when the
+   * database is empty.
+   *
+   * @return the writer; flush or cancel it
+   * @throws IllegalStateException if the database is not empty (no table, no memtable entry:
+   *     {@link #dropAll} first), another stream writer is open, or it is read-only
+   * @throws DbClosedException if the database is closed
+   */
+  StreamWriter newStreamWriter();
+
+  /**
    * A merge operator for {@code key} (Badger's {@code GetMergeOperator}): values added to it are
    * folded by {@code fn} on {@link MergeOperator#get} and, every {@code interval}, in the
    * background on the operator's own thread (a daemon named {@code sett-merge-N}), until {@link
@@ -301,11 +313,15 @@ public interface Db extends AutoCloseable {
    * its batches as they commit (each atomically). Loaded writes go through the WAL and are not
    * delivered to subscribers.
    *
+   * <p>Into an empty database (no table, no memtable entry) the load goes through a {@link
+   * StreamWriter} instead: tables are built directly, without the WAL, and installed at the end,
+   * so the load is all or nothing, and other writes are refused while it runs.
+   *
    * <p>If the backup is damaged or truncated, the load stops with {@link CorruptionException}
-   * naming the offset in the stream. What it leaves: the batches that committed before it, so
-   * some of the records before that offset, none at or after it. Loading the backup again (once
-   * repaired, or from another copy) completes it, except for older versions of the key it
-   * stopped in.
+   * naming the offset in the stream. What it leaves: into an empty database, nothing; otherwise
+   * the batches that committed before it, so some of the records before that offset, none at or
+   * after it. Loading the backup again (once repaired, or from another copy) completes it, except
+   * for older versions of the key it stopped in.
    *
    * @param in the backup; read to its end, not closed
    * @param maxPendingWrites batches handed to the write path before the load waits for the

@@ -11,6 +11,7 @@ import dev.sett.kv.Match;
 import dev.sett.kv.MergeOperator;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
+import dev.sett.kv.StreamWriter;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.Subscription;
 import dev.sett.kv.Txn;
@@ -92,6 +93,9 @@ final class SettDb implements Db {
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private final Subscriptions subscriptions = new Subscriptions();
+  /** The open stream writer, if any: commits are refused while it is (see checkNoBulkLoad). */
+  private final java.util.concurrent.atomic.AtomicReference<TableStreamWriter> streamWriter =
+      new java.util.concurrent.atomic.AtomicReference<>();
   /** Running merge operators, stopped at close. */
   private final java.util.Set<KeyMergeOperator> mergeOperators =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -482,6 +486,7 @@ final class SettDb implements Db {
   WriteRequest commitAsync(Transaction txn, WriteRequest r) {
     checkOpen();
     pipeline.checkWritable();
+    checkNoBulkLoad();
     // Recorded even without conflict detection: value log rewrites are checked against them.
     long[] writes = txn.writeFingerprints(r);
     Oracle.Enqueuer enqueue = (ts, seq) -> {
@@ -543,6 +548,7 @@ final class SettDb implements Db {
       byte[][] recordKeys) {
     checkOpen();
     pipeline.checkWritable();
+    checkNoBulkLoad();
     long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, recordKeys,
         (ts, seq) -> {
           r.commitTs = ts;
@@ -753,6 +759,63 @@ final class SettDb implements Db {
   }
 
   @Override
+  public StreamWriter newStreamWriter() {
+    checkOpen();
+    checkWritable("newStreamWriter");
+    // Tables of the base size, as flushes and compactions make them at the first levels.
+    TableStreamWriter w = new TableStreamWriter(this, levels.bulkTables(options.baseTableSize()));
+    if (!streamWriter.compareAndSet(null, w)) {
+      throw new IllegalStateException("another stream writer is open on this database");
+    }
+    try {
+      checkStillEmpty();
+    } catch (RuntimeException e) {
+      streamWriter.compareAndSet(w, null);
+      throw e;
+    }
+    return w;
+  }
+
+  /**
+   * Refuses a bulk load into a database that holds anything: a table, or an entry in a memtable.
+   */
+  void checkStillEmpty() {
+    for (MemTableHandle h : pipeline.memTables().all) {
+      if (h.table().count() > 0) {
+        throw new IllegalStateException("a stream writer needs an empty database, and this one"
+            + " holds recent writes (call dropAll first)");
+      }
+    }
+    for (List<Long> level : levels.tableIds()) {
+      if (!level.isEmpty()) {
+        throw new IllegalStateException("a stream writer needs an empty database, and this one"
+            + " holds tables (call dropAll first)");
+      }
+    }
+  }
+
+  /** A stream writer if the database is empty and none is open, else null (load's fast path). */
+  TableStreamWriter tryStreamWriter() {
+    try {
+      return (TableStreamWriter) newStreamWriter();
+    } catch (IllegalStateException notEmpty) {
+      return null;
+    }
+  }
+
+  void streamWriterEnded(TableStreamWriter w) {
+    streamWriter.compareAndSet(w, null);
+  }
+
+  /** Refuses a commit while a stream writer loads the database. */
+  private void checkNoBulkLoad() {
+    if (streamWriter.get() != null) {
+      throw new IllegalStateException("a stream writer is loading this database: other writes"
+          + " are refused until it is flushed or cancelled");
+    }
+  }
+
+  @Override
   public MergeOperator getMergeOperator(byte[] key, BinaryOperator<byte[]> fn,
       Duration interval) {
     Keys.check(key);
@@ -956,6 +1019,10 @@ final class SettDb implements Db {
     // One started meanwhile (it merges nothing more: the database is closed).
     for (KeyMergeOperator op : mergeOperators.toArray(new KeyMergeOperator[0])) {
       stopQuietly(op);
+    }
+    TableStreamWriter bulk = streamWriter.get();
+    if (bulk != null) {
+      bulk.cancel(); // waits for a write in progress; its tables are deleted
     }
     flushProgressed(); // a manual GC round waiting for a flush sees the close and ends
     gc.stop(); // before the write path stops: a round in progress ends at its next batch

@@ -165,13 +165,17 @@ final class Transaction implements Txn {
   @Override
   public void setEntry(Entry entry) {
     Objects.requireNonNull(entry, "entry");
-    long expiresAt = entry.expiresAt();
+    modify(entry.key(), entry.value(), (byte) 0, entry.userMeta(),
+        expiresAt(entry, db.nowSeconds()), false);
+  }
+
+  /** An entry's expiry in Unix seconds: its own, or now plus its TTL rounded up; 0 for never. */
+  static long expiresAt(Entry entry, long nowSeconds) {
     Duration ttl = entry.ttl();
-    if (ttl != null) {
-      long secs = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
-      expiresAt = db.nowSeconds() + secs;
+    if (ttl == null) {
+      return entry.expiresAt();
     }
-    modify(entry.key(), entry.value(), (byte) 0, entry.userMeta(), expiresAt, false);
+    return nowSeconds + ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
   }
 
   @Override
