@@ -5,7 +5,9 @@ import dev.sett.kv.spi.EngineProvider;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -239,6 +241,36 @@ public interface Db extends AutoCloseable {
   Sequence getSequence(byte[] key, long bandwidth);
 
   /**
+   * A stream writer that loads sorted data into this database by writing tables directly
+   * (Badger's {@code NewStreamWriter}); see {@link StreamWriter}. {@link #load} uses one when the
+   * database is empty.
+   *
+   * @return the writer; flush or cancel it
+   * @throws IllegalStateException if the database is not empty (no table, no memtable entry:
+   *     {@link #dropAll} first), another stream writer is open, or it is read-only
+   * @throws DbClosedException if the database is closed
+   */
+  StreamWriter newStreamWriter();
+
+  /**
+   * A merge operator for {@code key} (Badger's {@code GetMergeOperator}): values added to it are
+   * folded by {@code fn} on {@link MergeOperator#get} and, every {@code interval}, in the
+   * background on the operator's own thread (a daemon named {@code sett-merge-N}), until {@link
+   * MergeOperator#stop} or the database closes.
+   *
+   * @param key the key whose values are merged
+   * @param fn folds an older value into the merge of the newer ones: {@code fn.apply(older,
+   *     merged)}; it must not return null
+   * @param interval how often the operands are merged in the background, positive
+   * @return the running operator; stop it when done
+   * @throws IllegalArgumentException if the key is invalid or the interval is not positive
+   * @throws IllegalStateException in managed mode (an operand is a commit at a timestamp of the
+   *     database's choosing) or read-only mode
+   * @throws DbClosedException if the database is closed
+   */
+  MergeOperator getMergeOperator(byte[] key, BinaryOperator<byte[]> fn, Duration interval);
+
+  /**
    * Deletes every key (Badger's {@code DropAll}) and reclaims the space; the same as {@code
    * dropPrefix(new byte[0])}.
    *
@@ -305,11 +337,15 @@ public interface Db extends AutoCloseable {
    * its batches as they commit (each atomically). Loaded writes go through the WAL and are not
    * delivered to subscribers.
    *
+   * <p>Into an empty database (no table, no memtable entry) the load goes through a {@link
+   * StreamWriter} instead: tables are built directly, without the WAL, and installed at the end,
+   * so the load is all or nothing, and other writes are refused while it runs.
+   *
    * <p>If the backup is damaged or truncated, the load stops with {@link CorruptionException}
-   * naming the offset in the stream. What it leaves: the batches that committed before it, so
-   * some of the records before that offset, none at or after it. Loading the backup again (once
-   * repaired, or from another copy) completes it, except for older versions of the key it
-   * stopped in.
+   * naming the offset in the stream. What it leaves: into an empty database, nothing; otherwise
+   * the batches that committed before it, so some of the records before that offset, none at or
+   * after it. Loading the backup again (once repaired, or from another copy) completes it, except
+   * for older versions of the key it stopped in.
    *
    * @param in the backup; read to its end, not closed
    * @param maxPendingWrites batches handed to the write path before the load waits for the

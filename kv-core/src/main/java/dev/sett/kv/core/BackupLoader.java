@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Loads a backup ({@code db.load}): writes its records at their original versions, in batches
  * that commit like value log rewrites ({@link SettDb#startRewrite}), up to {@code
- * maxPendingWrites} of them in flight.
+ * maxPendingWrites} of them in flight. Into an empty database it uses a stream writer instead
+ * (tables built directly, installed at the end: all or nothing).
  *
  * <p><b>Which versions are written.</b> The tree keeps every key's versions newest in the upper
  * levels (a point read stops at the first level that has the key), so a version must never be
@@ -63,6 +64,10 @@ final class BackupLoader {
 
   LoadResult run(InputStream in) throws IOException {
     BackupReader reader = new BackupReader(in);
+    TableStreamWriter bulk = db.tryStreamWriter();
+    if (bulk != null) {
+      return runBulk(reader, bulk);
+    }
     try {
       List<BackupReader.Record> batch = new ArrayList<>();
       long bytes = 0;
@@ -91,6 +96,26 @@ final class BackupLoader {
         }
       }
       throw e;
+    }
+    BackupFormat.Header h = reader.header();
+    return new LoadResult(records, loaded, skipped, h.sinceTs(), h.readTs());
+  }
+
+  /**
+   * Into an empty database: every record through a stream writer, which builds the tables
+   * directly and installs them at the end, so the load is all or nothing.
+   */
+  private LoadResult runBulk(BackupReader reader, TableStreamWriter bulk) throws IOException {
+    try (bulk) {
+      for (BackupReader.Record r; (r = reader.next()) != null; ) {
+        records++;
+        if (db.banned().isBanned(r.key())) {
+          skipped++;
+          continue;
+        }
+        bulk.add(r.key(), r.version(), r.meta(), r.userMeta(), r.expiresAt(), r.value());
+      }
+      loaded = bulk.flush();
     }
     BackupFormat.Header h = reader.header();
     return new LoadResult(records, loaded, skipped, h.sinceTs(), h.readTs());

@@ -267,6 +267,20 @@ final class Oracle {
   }
 
   /**
+   * Publishes {@code ts} as applied and makes later commits newer: a stream writer installed
+   * versions up to it straight into the tables, while no commit could run (it refuses them).
+   */
+  void advanceAppliedTo(long ts) {
+    synchronized (lock) {
+      nextTs = Math.max(nextTs, ts + 1);
+      maxCommitTs = Math.max(maxCommitTs, ts);
+      if (ts > appliedTs) {
+        appliedTs = ts;
+      }
+    }
+  }
+
+  /**
    * Makes every later commit timestamp (and the rewrites' in managed mode) exceed {@code ts}: a
    * load writes versions up to it and must stay below what commits after it write.
    */

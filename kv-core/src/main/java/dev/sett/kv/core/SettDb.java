@@ -8,8 +8,10 @@ import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
 import dev.sett.kv.LoadResult;
 import dev.sett.kv.Match;
+import dev.sett.kv.MergeOperator;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
+import dev.sett.kv.StreamWriter;
 import dev.sett.kv.StorageException;
 import dev.sett.kv.Stream;
 import dev.sett.kv.Subscription;
@@ -38,6 +40,7 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -46,6 +49,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -90,6 +94,12 @@ final class SettDb implements Db {
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private final Subscriptions subscriptions = new Subscriptions();
+  /** The open stream writer, if any: commits are refused while it is (see checkNoBulkLoad). */
+  private final java.util.concurrent.atomic.AtomicReference<TableStreamWriter> streamWriter =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  /** Running merge operators, stopped at close. */
+  private final java.util.Set<KeyMergeOperator> mergeOperators =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Sequences take turns at leasing (see {@link LeasedSequence}). */
   private final java.util.concurrent.locks.ReentrantLock sequenceLock =
       new java.util.concurrent.locks.ReentrantLock();
@@ -477,6 +487,7 @@ final class SettDb implements Db {
   WriteRequest commitAsync(Transaction txn, WriteRequest r) {
     checkOpen();
     pipeline.checkWritable();
+    checkNoBulkLoad();
     // Recorded even without conflict detection: value log rewrites are checked against them.
     long[] writes = txn.writeFingerprints(r);
     Oracle.Enqueuer enqueue = (ts, seq) -> {
@@ -538,6 +549,7 @@ final class SettDb implements Db {
       byte[][] recordKeys) {
     checkOpen();
     pipeline.checkWritable();
+    checkNoBulkLoad();
     long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, recordKeys,
         (ts, seq) -> {
           r.commitTs = ts;
@@ -779,6 +791,103 @@ final class SettDb implements Db {
   }
 
   @Override
+  public StreamWriter newStreamWriter() {
+    checkOpen();
+    checkWritable("newStreamWriter");
+    // Tables of the base size, as flushes and compactions make them at the first levels.
+    TableStreamWriter w = new TableStreamWriter(this, levels.bulkTables(options.baseTableSize()));
+    if (!streamWriter.compareAndSet(null, w)) {
+      throw new IllegalStateException("another stream writer is open on this database");
+    }
+    try {
+      checkStillEmpty();
+    } catch (RuntimeException e) {
+      streamWriter.compareAndSet(w, null);
+      throw e;
+    }
+    return w;
+  }
+
+  /**
+   * Refuses a bulk load into a database that holds anything: a table, or an entry in a memtable.
+   */
+  void checkStillEmpty() {
+    for (MemTableHandle h : pipeline.memTables().all) {
+      if (h.table().count() > 0) {
+        throw new IllegalStateException("a stream writer needs an empty database, and this one"
+            + " holds recent writes (call dropAll first)");
+      }
+    }
+    for (List<Long> level : levels.tableIds()) {
+      if (!level.isEmpty()) {
+        throw new IllegalStateException("a stream writer needs an empty database, and this one"
+            + " holds tables (call dropAll first)");
+      }
+    }
+  }
+
+  /** A stream writer if the database is empty and none is open, else null (load's fast path). */
+  TableStreamWriter tryStreamWriter() {
+    try {
+      return (TableStreamWriter) newStreamWriter();
+    } catch (IllegalStateException notEmpty) {
+      return null;
+    }
+  }
+
+  void streamWriterEnded(TableStreamWriter w) {
+    streamWriter.compareAndSet(w, null);
+  }
+
+  /** Refuses a commit while a stream writer loads the database. */
+  private void checkNoBulkLoad() {
+    if (streamWriter.get() != null) {
+      throw new IllegalStateException("a stream writer is loading this database: other writes"
+          + " are refused until it is flushed or cancelled");
+    }
+  }
+
+  @Override
+  public MergeOperator getMergeOperator(byte[] key, BinaryOperator<byte[]> fn,
+      Duration interval) {
+    Keys.check(key);
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive, got " + interval);
+    }
+    checkOpen();
+    checkWritable("getMergeOperator");
+    if (options.managedTxns()) {
+      throw new IllegalStateException("getMergeOperator is not available in managed mode"
+          + " (managedTxns): an operand is a commit at a timestamp the database would choose");
+    }
+    KeyMergeOperator op = new KeyMergeOperator(this, key.clone(), fn,
+        Math.max(1, interval.toNanos()));
+    mergeOperators.add(op);
+    if (closed.get()) { // closed meanwhile: close() may have missed it
+      mergeOperators.remove(op);
+      throw new DbClosedException("the database is closed");
+    }
+    op.start();
+    return op;
+  }
+
+  /** Stops a merge operator at close: a failing last merge is logged, the close goes on. */
+  private static void stopQuietly(KeyMergeOperator op) {
+    try {
+      op.stop();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a merge operator's last merge failed at close (its"
+          + " operands stay, and are merged by the next operator of the key)", e);
+    }
+  }
+
+  void mergeOperatorStopped(KeyMergeOperator op) {
+    mergeOperators.remove(op);
+  }
+
+  @Override
   public long dropAll() {
     return dropPrefix(new byte[0]);
   }
@@ -928,11 +1037,25 @@ final class SettDb implements Db {
    * @param flush whether the memtables are flushed to tables
    */
   void close(boolean flush) {
+    if (!closed.get()) {
+      // While the database is open: each merges its operands once more, as stop() promises.
+      for (KeyMergeOperator op : mergeOperators.toArray(new KeyMergeOperator[0])) {
+        stopQuietly(op);
+      }
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     long t0 = System.nanoTime();
     StorageException failure = null;
+    // One started meanwhile (it merges nothing more: the database is closed).
+    for (KeyMergeOperator op : mergeOperators.toArray(new KeyMergeOperator[0])) {
+      stopQuietly(op);
+    }
+    TableStreamWriter bulk = streamWriter.get();
+    if (bulk != null) {
+      bulk.cancel(); // waits for a write in progress; its tables are deleted
+    }
     flushProgressed(); // a manual GC round waiting for a flush sees the close and ends
     gc.stop(); // before the write path stops: a round in progress ends at its next batch
     oracle.close();

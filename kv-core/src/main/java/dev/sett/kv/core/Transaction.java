@@ -165,18 +165,28 @@ final class Transaction implements Txn {
   @Override
   public void setEntry(Entry entry) {
     Objects.requireNonNull(entry, "entry");
-    long expiresAt = entry.expiresAt();
+    modify(entry.key(), entry.value(), (byte) 0, entry.userMeta(),
+        expiresAt(entry, db.nowSeconds()), false);
+  }
+
+  /** An entry's expiry in Unix seconds: its own, or now plus its TTL rounded up; 0 for never. */
+  static long expiresAt(Entry entry, long nowSeconds) {
     Duration ttl = entry.ttl();
-    if (ttl != null) {
-      long secs = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
-      expiresAt = db.nowSeconds() + secs;
+    if (ttl == null) {
+      return entry.expiresAt();
     }
-    modify(entry.key(), entry.value(), (byte) 0, entry.userMeta(), expiresAt, false);
+    return nowSeconds + ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
   }
 
   @Override
   public void delete(byte[] key) {
     modify(key, new byte[0], EntryMeta.DELETE, (byte) 0, 0, true);
+  }
+
+  /** Writes {@code value} as a merge operand of {@code key} (see {@link KeyMergeOperator}). */
+  void setMergeOperand(byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    modify(key, value, EntryMeta.MERGE, (byte) 0, 0, true);
   }
 
   private void modify(byte[] key, byte[] value, byte meta, byte userMeta, long expiresAt,

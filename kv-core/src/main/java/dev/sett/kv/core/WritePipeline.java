@@ -219,7 +219,8 @@ final class WritePipeline {
     }
   }
 
-  private interface IoAction {
+  /** Work done as the write leader. */
+  interface IoAction {
     void run() throws IOException;
   }
 
@@ -470,7 +471,15 @@ final class WritePipeline {
    * in it fails the database: after a failed fsync or file creation nothing tells what reached
    * the disk, so further writes are refused.
    */
-  private void leadWritable(String file, String what, IoAction action) {
+  /**
+   * Runs {@code action} as the write leader, which alone appends to the WAL and the value log:
+   * the stream writer appends its separated values this way. A failure of the action fails the
+   * database, as a failed write does.
+   *
+   * @param file the file named if the action fails, or null
+   * @param what what failed, for the message
+   */
+  void leadWritable(String file, String what, IoAction action) {
     try {
       withLead(() -> {
         if (closed) {

@@ -278,6 +278,16 @@ public final class LevelsController implements Closeable {
   }
 
   /**
+   * Starts writing tables for a bulk load into the last level (see {@link BulkTables}).
+   *
+   * @param targetTableSize the size at which a table is closed
+   * @return the writer; install or close it
+   */
+  public BulkTables bulkTables(long targetTableSize) {
+    return new BulkTables(state, targetTableSize);
+  }
+
+  /**
    * Compacts every table holding keys in {@code [lo, hi]} down into the last level, so that
    * tombstones written over the range meet the versions they delete and both go (a drop reclaims
    * its space this way). The background compactors are paused meanwhile.
