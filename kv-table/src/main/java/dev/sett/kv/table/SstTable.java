@@ -190,14 +190,20 @@ final class SstTable implements Table {
     if (cached != null) {
       return new BlockIndex(cached);
     }
-    long offset = meta.indexOffset();
-    byte[] raw = BlockCodec.open(name, offset, "index",
-        read(file, offset, meta.indexLength(), "index"));
-    BlockIndex index = BlockIndex.check(name, offset, raw, meta.blockCount(), dataStart, offset);
+    byte[] raw = readIndex();
     if (fill) {
       indexCache.put(id, BlockCache.INDEX_BLOCK, raw);
     }
-    return index;
+    return new BlockIndex(raw);
+  }
+
+  /** The index unit read from the file and checked: checksum, then structure. */
+  private byte[] readIndex() throws IOException {
+    long offset = meta.indexOffset();
+    byte[] raw = BlockCodec.open(name, offset, "index",
+        read(file, offset, meta.indexLength(), "index"));
+    BlockIndex.check(name, offset, raw, meta.blockCount(), dataStart, offset);
+    return raw;
   }
 
   /** The bloom filter's bytes, from the index cache or the file (the table has one). */
@@ -206,11 +212,17 @@ final class SstTable implements Table {
     if (cached != null) {
       return cached;
     }
+    byte[] raw = readBloom();
+    indexCache.put(id, BlockCache.BLOOM_BLOCK, raw);
+    return raw;
+  }
+
+  /** The bloom filter unit read from the file and checked. */
+  private byte[] readBloom() throws IOException {
     long offset = meta.bloomOffset();
     byte[] raw = BlockCodec.open(name, offset, "bloom filter",
         read(file, offset, meta.bloomLength(), "bloom filter"));
     BloomFilter.check(name, offset, raw);
-    indexCache.put(id, BlockCache.BLOOM_BLOCK, raw);
     return raw;
   }
 
@@ -224,14 +236,43 @@ final class SstTable implements Table {
     if (cached != null) {
       return new DataBlock(cached);
     }
+    DataBlock block = readBlock(index, i);
+    if (fill) {
+      blockCache.put(id, i, block.bytes());
+    }
+    return block;
+  }
+
+  /** Data block {@code i} read from the file and checked: checksum, then structure. */
+  private DataBlock readBlock(BlockIndex index, int i) throws IOException {
     long offset = index.blockOffset(i);
     byte[] raw = BlockCodec.open(name, offset, "data block", i,
         read(file, offset, index.blockLength(i), "data block", i));
-    DataBlock block = DataBlock.check(name, offset, i, raw);
-    if (fill) {
-      blockCache.put(id, i, raw);
+    return DataBlock.check(name, offset, i, raw);
+  }
+
+  /**
+   * Reads every unit from the file, never from the caches (a cached copy proves nothing about
+   * the bytes on disk), and checks each one as a read would; then that the blocks hold the
+   * number of entries the footer records.
+   */
+  @Override
+  public long verify() throws IOException {
+    ensureOpen();
+    BlockIndex index = new BlockIndex(readIndex());
+    if (meta.bloomLength() != 0) {
+      readBloom();
     }
-    return block;
+    long entries = 0;
+    for (int i = 0; i < index.count(); i++) {
+      entries += readBlock(index, i).count();
+    }
+    if (entries != meta.entryCount()) {
+      // The regions tile the file, so the meta starts where the bloom filter ends.
+      throw new CorruptionException(name, meta.bloomOffset() + meta.bloomLength(), "the blocks"
+          + " hold " + entries + " entries, the meta says " + meta.entryCount());
+    }
+    return entries;
   }
 
   private static byte[] read(ReadableFile in, long offset, int length, String what)
