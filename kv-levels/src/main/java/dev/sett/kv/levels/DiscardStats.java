@@ -188,9 +188,8 @@ public final class DiscardStats implements Closeable {
     crc.update(body, 0, body.length - 4);
     int stored = BigEndian.getInt(body, body.length - 4);
     if (stored != (int) crc.getValue()) {
-      // The checksum covers the whole body: the damage is somewhere from its start.
-      throw new CorruptionException(FILE_NAME, h.length(), "body checksum mismatch (stored at"
-          + " offset " + (size - 4) + ")");
+      // As for BANNED: the offset of the checksum, which covers the whole body.
+      throw new CorruptionException(FILE_NAME, size - 4, "body checksum mismatch");
     }
     long count = BigEndian.getInt(body, 0) & 0xFFFF_FFFFL;
     if (count * ENTRY + 8 != bodyLength) {
