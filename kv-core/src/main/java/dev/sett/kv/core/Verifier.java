@@ -138,7 +138,7 @@ final class Verifier {
         TableFormat configured = options.tableFormatProvider() != null
             ? options.tableFormatProvider()
             : Registries.tableFormats().select(options.tableFormat());
-        return new Verifier(storage, false).closed(SettDb.tableFormats(configured), vlog);
+        return new Verifier(storage, false).closed(configured, vlog);
       }
     } catch (IOException e) {
       throw new StorageException(null, "cannot verify " + options.dir() + ": " + e, e);
@@ -174,17 +174,34 @@ final class Verifier {
 
   // ---------------------------------------------------------------------------- the walk
 
-  private VerifyReport closed(Function<String, TableFormat> formats, ValueLogFormat vlog)
-      throws IOException {
+  private VerifyReport closed(TableFormat configured, ValueLogFormat vlog) throws IOException {
+    Function<String, TableFormat> formats = SettDb.tableFormats(configured);
     Manifest.Contents m = manifest(() -> Manifest.read(storage));
-    if (m == null) {
-      // Without the MANIFEST there is no database id to check the other headers against.
-      skipped.add("every other file: the MANIFEST, which holds the database id, is unreadable");
-      return report(0);
+    long flushedThrough = 0;
+    if (m != null) {
+      dbId = m.header().dbId();
+      flushedThrough = m.state().walFlushedThrough();
+      closedTables(m, formats);
+    } else {
+      try {
+        dbId = Manifest.readHeader(storage).dbId();
+      } catch (IOException | RuntimeException e) {
+        // Without the database id no other header can be checked.
+        skipped.add("every other file: the MANIFEST header, which holds the database id, is"
+            + " unreadable");
+        return report(0);
+      }
+      // A damaged record: which tables are live and at what level is unknown, but every table
+      // file can still be checked (with the configured format; level -1), and every WAL.
+      skipped.add("the level of each table and which WALs are flushed: the MANIFEST is damaged");
+      for (String name : storage.list()) {
+        long id = TableFiles.id(name);
+        if (id >= 0) {
+          closedTable(-1, id, configured.name(), formats);
+        }
+      }
     }
-    dbId = m.header().dbId();
-    closedTables(m, formats);
-    wals(m.state().walFlushedThrough());
+    wals(flushedThrough);
     List<String> logFiles = vlog.fileNames(storage);
     for (int i = 0; i < logFiles.size(); i++) {
       String name = logFiles.get(i);
@@ -192,7 +209,7 @@ final class Verifier {
       check(Kind.VALUE_LOG, name, vlog.name(), () -> vlog.verifyFile(storage, dbId, name, newest));
     }
     discardAndBanned();
-    return report(m.state().walFlushedThrough());
+    return report(flushedThrough);
   }
 
   /** What reading a file found: its units checked, its length, a table's newest version. */

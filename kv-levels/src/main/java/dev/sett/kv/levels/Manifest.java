@@ -275,6 +275,21 @@ public final class Manifest implements Closeable {
   }
 
   /**
+   * Reads only the header (for a check that found a damaged record but still needs the database
+   * id).
+   *
+   * @param storage the database directory
+   * @return the header
+   * @throws CorruptionException if it fails its checks
+   * @throws IOException if it cannot be read
+   */
+  public static FileHeader readHeader(Storage storage) throws IOException {
+    try (ReadableFile in = storage.openRead(FILE_NAME)) {
+      return FileHeader.read(in, MAGIC, FORMAT, 1, VERSION_CURRENT);
+    }
+  }
+
+  /**
    * Reads this open MANIFEST's file again, as {@link #read} does, while no change is appended
    * (for a check of an open database: an append in progress would look like a torn tail).
    *
