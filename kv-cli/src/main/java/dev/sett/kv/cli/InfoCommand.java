@@ -43,12 +43,13 @@ final class InfoCommand implements Callable<Integer> {
   public Integer call() {
     VerifyReport r = Db.verify(Options.builder(dir).build());
     PrintStream out = root.out();
-    out.println("directory           " + dir);
-    out.println("database id         " + r.dbId());
-    out.println("WALs flushed through " + r.walFlushedThrough());
     TreeSet<String> formats = new TreeSet<>();
     r.files().forEach(f -> formats.add(f.format()));
-    out.println("formats             " + String.join(", ", formats));
+    TextTable head = new TextTable("directory", dir.toString());
+    head.row("database id", String.valueOf(r.dbId()));
+    head.row("WALs flushed through", String.valueOf(r.walFlushedThrough()));
+    head.row("formats", String.join(", ", formats));
+    head.printLeft(out);
 
     List<FileCheck> tables = r.files().stream().filter(f -> f.kind() == Kind.TABLE).toList();
     Map<Integer, long[]> levels = new TreeMap<>(); // tables, bytes, entries, max version
@@ -79,6 +80,9 @@ final class InfoCommand implements Callable<Integer> {
     }
     out.println(r.ok() ? "checksums: all OK"
         : "checksums: " + r.problems().size() + " problem(s); run sett verify --dir " + dir);
+    // Say what a user might look for here and will not find, rather than guess it.
+    out.println("not stored on disk: the options (memTableSize, valueThreshold, compression, ...)"
+        + " are chosen at each open; a table's compression is recorded in its footer only");
     return 0;
   }
 }

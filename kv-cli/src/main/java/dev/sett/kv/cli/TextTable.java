@@ -43,6 +43,20 @@ final class TextTable {
    * @param out the stream
    */
   void print(PrintStream out) {
+    print(out, false);
+  }
+
+  /**
+   * Prints the rows with every column left-aligned (for label and value pairs): the first row is
+   * a row like the others here, not a header.
+   *
+   * @param out the stream
+   */
+  void printLeft(PrintStream out) {
+    print(out, true);
+  }
+
+  private void print(PrintStream out, boolean allLeft) {
     int[] width = new int[columns];
     for (String[] r : rows) {
       for (int c = 0; c < columns; c++) {
@@ -55,6 +69,8 @@ final class TextTable {
         String pad = " ".repeat(width[c] - r[c].length());
         if (c == 0) {
           line.append(r[c]).append(pad);
+        } else if (allLeft) {
+          line.append("  ").append(r[c]).append(pad);
         } else {
           line.append("  ").append(pad).append(r[c]);
         }
