@@ -128,8 +128,11 @@ final class Verifier {
       try {
         lock = storage.lock(FileNames.LOCK);
       } catch (DirectoryLockedException e) {
-        throw new DirectoryLockedException(e.file().orElse(FileNames.LOCK), e.getMessage()
-            + "; to verify an open database call verify() on its Db");
+        DirectoryLockedException told = new DirectoryLockedException(
+            e.file().orElse(FileNames.LOCK), "cannot verify " + storage.describe() + ": a Db has"
+                + " it open, in this process or another; call verify() on its Db");
+        told.initCause(e);
+        throw told;
       }
       try (lock) {
         ValueLogFormat vlog = options.valueLogFormatProvider() != null
