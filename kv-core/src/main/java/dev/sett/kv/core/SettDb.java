@@ -755,7 +755,8 @@ final class SettDb implements Db {
   @Override
   public VerifyReport verify() {
     checkOpen();
-    return Verifier.verifyOpen(storage, manifest, levels, values.log(), valueLogFormat);
+    return Verifier.verifyOpen(storage, manifest, levels, tableFormat.name(), values.log(),
+        valueLogFormat);
   }
 
   @Override

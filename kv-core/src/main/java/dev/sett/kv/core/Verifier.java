@@ -131,7 +131,7 @@ final class Verifier {
         DirectoryLockedException told = new DirectoryLockedException(
             e.file().orElse(FileNames.LOCK), "cannot verify " + storage.describe() + ": a Db has"
                 + " it open, in this process or another; call verify() on its Db");
-        told.initCause(e);
+        told.addSuppressed(e);
         throw told;
       }
       try (lock) {
@@ -154,18 +154,22 @@ final class Verifier {
    * @param storage its storage
    * @param manifest its MANIFEST
    * @param levels its tables
+   * @param tableFormat the name of the format new tables are written in
    * @param log its value log
    * @param vlogFormat the value log's format
    * @return the report
    */
   static VerifyReport verifyOpen(Storage storage, Manifest manifest, LevelsController levels,
-      ValueLog log, ValueLogFormat vlogFormat) {
+      String tableFormat, ValueLog log, ValueLogFormat vlogFormat) {
     Verifier v = new Verifier(storage, true);
     Manifest.Contents m = v.manifest(manifest::reread);
     v.dbId = manifest.dbId();
     try (LevelsController.Snapshot pinned = levels.snapshot()) {
       for (LevelsController.PinnedTable t : pinned.tables()) {
-        v.table(t.level(), t.fileName(), formatOf(m, t.table().id()), t.table());
+        Manifest.TableEntry e = m == null ? null : m.state().tables().get(t.table().id());
+        // A table flushed after the MANIFEST was read is not in it: the configured format,
+        // which writes every new table, wrote it.
+        v.table(t.level(), t.fileName(), e != null ? e.format() : tableFormat, t.table());
       }
     }
     v.wals(m == null ? manifest.state().walFlushedThrough() : m.state().walFlushedThrough());
@@ -222,19 +226,13 @@ final class Verifier {
     }
   }
 
-  /** Reads and checks one file, returning what it counted. */
+  /** A read of a file that may fail with an I/O error (or a corruption). */
   @FunctionalInterface
-  private interface FileReader {
-    Count read() throws IOException;
+  private interface IoRead<T> {
+    T read() throws IOException;
   }
 
-  /** A check that returns the records it counted; the length is looked up. */
-  @FunctionalInterface
-  private interface RecordCheck {
-    long run() throws IOException;
-  }
-
-  private Manifest.Contents manifest(ManifestRead read) {
+  private Manifest.Contents manifest(IoRead<Manifest.Contents> read) {
     Manifest.Contents[] out = {null};
     checkFile(Kind.MANIFEST, Manifest.FILE_NAME, Manifest.FORMAT, -1, () -> {
       Manifest.Contents c = read.read();
@@ -247,12 +245,6 @@ final class Verifier {
       return new Count(c.records(), c.size());
     });
     return out[0];
-  }
-
-  /** Reads the MANIFEST one way or the other. */
-  @FunctionalInterface
-  private interface ManifestRead {
-    Manifest.Contents read() throws IOException;
   }
 
   private void closedTables(Manifest.Contents m, Function<String, TableFormat> formats)
@@ -305,13 +297,6 @@ final class Verifier {
   private void table(int level, String name, String format, Table table) {
     checkFile(Kind.TABLE, name, format, level,
         () -> new Count(table.verify(), table.sizeBytes(), table.maxVersion()));
-  }
-
-  private static String formatOf(Manifest.Contents m, long tableId) {
-    Manifest.TableEntry e = m == null ? null : m.state().tables().get(tableId);
-    // A table flushed after the MANIFEST was read is not in it yet; it was written by the
-    // configured format, whose name the table's header carries.
-    return e != null ? e.format() : "(not yet in the MANIFEST read)";
   }
 
   /** The WALs not yet in tables, oldest first; the newest may be being written. */
@@ -392,9 +377,10 @@ final class Verifier {
 
   // ---------------------------------------------------------------------------- bookkeeping
 
-  private void check(Kind kind, String name, String format, RecordCheck check) {
+  /** {@link #checkFile} for a check that counts records; the file's length is looked up. */
+  private void check(Kind kind, String name, String format, IoRead<Long> check) {
     checkFile(kind, name, format, -1, () -> {
-      long records = check.run();
+      long records = check.read();
       try (ReadableFile in = storage.openRead(name)) {
         return new Count(records, in.size());
       }
@@ -406,7 +392,8 @@ final class Verifier {
    * that vanished in an open database is skipped. Nothing thrown here stops the walk, except
    * an {@link Error}.
    */
-  private void checkFile(Kind kind, String name, String format, int level, FileReader reader) {
+  private void checkFile(Kind kind, String name, String format, int level,
+      IoRead<Count> reader) {
     try {
       Count c = reader.read();
       files.add(new FileCheck(kind, name, format, level, c.bytes(), c.records(),

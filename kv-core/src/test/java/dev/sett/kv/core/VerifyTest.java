@@ -271,6 +271,15 @@ class VerifyTest {
       assertEquals(1, r.problems().size(), r.problems().toString());
       assertEquals(TableFiles.name(id), r.problems().get(0).file());
       assertEquals(h, r.problems().get(0).offset());
+      // Put it back and damage the footer instead, which open read and checked long ago.
+      flip(dir.resolve(TableFiles.name(id)), h + 3);
+      assertTrue(db.verify().ok());
+      Path table = dir.resolve(TableFiles.name(id));
+      flip(table, Files.size(table) - 20);
+      r = db.verify();
+      assertEquals(1, r.problems().size(), r.problems().toString());
+      assertEquals(TableFiles.name(id), r.problems().get(0).file());
+      assertTrue(r.problems().get(0).offset() > h, r.problems().toString());
       write(db, 300, 310); // still usable
     }
   }
@@ -280,6 +289,9 @@ class VerifyTest {
     long seed = new Random().nextLong();
     System.out.println("VerifyTest seed " + seed);
     Options o = LsmModelTest.frequentGc(options(dir)).build();
+    try (Db db = Db.open(o)) {
+      write(db, 0, 500); // tables from the start: close flushes
+    }
     try (Db db = Db.open(o)) {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -316,7 +328,8 @@ class VerifyTest {
       System.out.println("VerifyTest: files skipped as deleted meanwhile: " + skipped);
       assertTrue(db.verify().ok());
     }
-    assertTrue(Db.verify(o).ok(), "seed " + seed);
+    VerifyReport closed = Db.verify(o);
+    assertTrue(closed.ok(), "seed " + seed + ": " + closed.problems());
   }
 
   // ------------------------------------------------------------------------------- misuse

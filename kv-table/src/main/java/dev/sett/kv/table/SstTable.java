@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class SstTable implements Table {
   private final ReadableFile file;
   private final String name;
+  private final byte[] dbId;
   private final long id;
   private final long dataStart;
   private final long size;
@@ -40,10 +41,11 @@ final class SstTable implements Table {
   private final BlockCache indexCache;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SstTable(ReadableFile file, long id, long dataStart, long size, TableMeta meta,
-      TableContext context) {
+  private SstTable(ReadableFile file, byte[] dbId, long id, long dataStart, long size,
+      TableMeta meta, TableContext context) {
     this.file = file;
     this.name = file.name();
+    this.dbId = dbId.clone();
     this.id = id;
     this.dataStart = dataStart;
     this.size = size;
@@ -56,10 +58,21 @@ final class SstTable implements Table {
   static SstTable open(ReadableFile in, TableContext context) throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(context, "context");
+    Layout l = readLayout(in, context.dbId(), context.fileId());
+    return new SstTable(in, context.dbId(), context.fileId(), l.dataStart(), l.size(), l.meta(),
+        context);
+  }
+
+  /** Where a table's regions lie, from its header and footer. */
+  private record Layout(long dataStart, long size, TableMeta meta) {}
+
+  /** Reads and checks the header (identity included), trailer and meta, and their tiling. */
+  private static Layout readLayout(ReadableFile in, byte[] dbId, long fileId)
+      throws IOException {
     String name = in.name();
     FileHeader header = FileHeader.read(in, SstV1Format.MAGIC, SstV1Format.NAME,
         SstV1Format.VERSION, SstV1Format.VERSION);
-    header.checkIdentity(name, context.dbId(), context.fileId());
+    header.checkIdentity(name, dbId, fileId);
     long size = in.size();
     long dataStart = header.length();
     long trailerOffset = size - TableMeta.TRAILER;
@@ -88,7 +101,7 @@ final class SstTable implements Table {
       throw new CorruptionException(name, metaOffset, "meta does not describe this file: "
           + meta + " with data from " + dataStart + " and meta at " + metaOffset);
     }
-    return new SstTable(in, header.fileId(), dataStart, size, meta, context);
+    return new Layout(dataStart, size, meta);
   }
 
   @Override
@@ -252,13 +265,20 @@ final class SstTable implements Table {
   }
 
   /**
-   * Reads every unit from the file, never from the caches (a cached copy proves nothing about
-   * the bytes on disk), and checks each one as a read would; then that the blocks hold the
-   * number of entries the footer records.
+   * Reads every byte of the file, never from the caches (a cached copy proves nothing about the
+   * bytes on disk): header, trailer and meta as open does, then every unit as a read would; then
+   * checks that the blocks hold the number of entries the footer records.
    */
   @Override
   public long verify() throws IOException {
     ensureOpen();
+    // Header and footer again: open checked them, but the bytes on disk may have changed since.
+    Layout now = readLayout(file, dbId, id);
+    if (now.size() != size || !now.meta().equals(meta)) {
+      throw new CorruptionException(name, now.meta().bloomOffset() + now.meta().bloomLength(),
+          "the footer no longer matches what was read at open (" + meta + ", now "
+              + now.meta() + ")");
+    }
     BlockIndex index = new BlockIndex(readIndex());
     if (meta.bloomLength() != 0) {
       readBloom();
