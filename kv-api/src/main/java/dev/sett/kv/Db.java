@@ -290,7 +290,8 @@ public interface Db extends AutoCloseable {
    * for a closed one, while reads and writes go on: tables are pinned while they are read, and a
    * WAL or value log file that a flush or garbage collection deletes meanwhile is listed as
    * skipped, not as damaged. Only the file being appended to is read up to what was written when
-   * the check reached it. Writers wait only while the MANIFEST (a few KiB) is read.
+   * the check reached it. Commits never wait for it; flushes and compactions wait only while
+   * the MANIFEST (a few KiB) is read.
    *
    * @return what was checked and found; damage is reported there, not thrown
    * @throws DbClosedException if the database is closed (use {@link #verify(Options)})
