@@ -2,6 +2,8 @@ package dev.sett.kv;
 
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.spi.EngineProvider;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,8 +29,9 @@ import java.util.function.Function;
  * survives a crash of the process but not a power loss (which leaves a prefix of the commits). A
  * transaction is atomic across crashes either way.
  *
- * <p>Exactly one {@code Db} may have a directory open at a time, in any process: a second {@link
- * #open} fails with {@link DirectoryLockedException}.
+ * <p>Exactly one {@code Db} may have a directory open for writing at a time, in any process: a
+ * second {@link #open} fails with {@link DirectoryLockedException}. Any number may have it open
+ * read-only ({@link Options#readOnly()}) while none has it open for writing.
  */
 public interface Db extends AutoCloseable {
 
@@ -232,6 +235,91 @@ public interface Db extends AutoCloseable {
    * @throws DbClosedException if the database is closed
    */
   Sequence getSequence(byte[] key, long bandwidth);
+
+  /**
+   * Deletes every key (Badger's {@code DropAll}) and reclaims the space; the same as {@code
+   * dropPrefix(new byte[0])}.
+   *
+   * @return the number of keys deleted
+   * @see #dropPrefix
+   */
+  long dropAll();
+
+  /**
+   * Deletes every key under any of {@code prefixes} (Badger's {@code DropPrefix}) and reclaims
+   * their space: the keys live in one snapshot taken at the call are deleted (tombstones through
+   * the write path, in batches), the memtable holding the tombstones is flushed, the prefixes'
+   * key ranges are compacted into the last level, where the tombstones and the versions they
+   * delete are dropped, and value log garbage collection rounds reclaim the values those
+   * compactions freed. Returns once that is done.
+   *
+   * <p>Unlike Badger, nothing else waits or fails meanwhile. Readers are never blocked, and a
+   * transaction that began before the drop still reads the dropped keys (so their space comes
+   * back only once it ends, through later compactions and collection rounds). Writers go on: a
+   * key that did not exist when the drop began survives it, a write to a key that did may or may
+   * not (whichever of it and the tombstone commits last wins), and every write that commits after
+   * the call returns survives. Keys in banned namespaces are not touched. Not available in
+   * managed mode (the tombstones need a timestamp: write them with {@link #newWriteBatchAt}).
+   *
+   * @param prefixes the prefixes; an empty one stands for every key
+   * @return the number of keys deleted
+   * @throws IllegalArgumentException if no prefix is given, or one is longer than {@link
+   *     Options#MAX_KEY_SIZE}
+   * @throws NullPointerException if {@code prefixes} or one of them is null
+   * @throws IllegalStateException in managed mode
+   * @throws DbClosedException if the database is closed
+   */
+  long dropPrefix(byte[]... prefixes);
+
+  /**
+   * Writes a backup of every version above {@code sinceTs} to {@code out}, read from one
+   * snapshot, and returns the timestamp to pass as {@code sinceTs} for the next (incremental)
+   * backup (Badger's {@code Backup}). The versions are the ones the database keeps (what an
+   * {@code allVersions} iterator shows): with their TTLs and user meta, tombstones included
+   * (without values, as expired versions). Keys in banned namespaces are left out. The format
+   * ({@code backup-v1}) has a checksum on every block and an end block, and is documented in
+   * {@code docs/formats/backup.md}. Writers are not held up: the backup reads a snapshot. In
+   * managed mode the snapshot is at the highest commit timestamp applied so far.
+   *
+   * @param out where the backup goes; it is flushed, not closed
+   * @param sinceTs 0 for a full backup, or what an earlier backup returned
+   * @return the snapshot's timestamp: every version at or below it is in this backup or at or
+   *     below {@code sinceTs}
+   * @throws IllegalArgumentException if {@code sinceTs} is negative
+   * @throws StorageException if {@code out} or the database fails (the backup is then incomplete:
+   *     it has no end block, and loading it fails)
+   * @throws DbClosedException if the database is closed
+   */
+  long backup(OutputStream out, long sinceTs);
+
+  /**
+   * Loads a backup written by {@link #backup} (Badger's {@code Load}): its versions are written
+   * at their original timestamps, in batches of which at most {@code maxPendingWrites} are in
+   * flight at once, and later commits get newer timestamps. Load a full backup, then its
+   * incremental ones in order. A version is written only above the newest one the database
+   * already has of its key; the others are skipped and counted (so a database's own newer
+   * writes win, and loading the same backup twice writes nothing the second time). Readers are
+   * never blocked; a transaction that started before the load does not see it, later ones see
+   * its batches as they commit (each atomically). Loaded writes go through the WAL and are not
+   * delivered to subscribers.
+   *
+   * <p>If the backup is damaged or truncated, the load stops with {@link CorruptionException}
+   * naming the offset in the stream. What it leaves: the batches that committed before it, so
+   * some of the records before that offset, none at or after it. Loading the backup again (once
+   * repaired, or from another copy) completes it, except for older versions of the key it
+   * stopped in.
+   *
+   * @param in the backup; read to its end, not closed
+   * @param maxPendingWrites batches handed to the write path before the load waits for the
+   *     oldest, at least 1
+   * @return what the load read, wrote and skipped
+   * @throws IllegalArgumentException if {@code maxPendingWrites} is below 1
+   * @throws CorruptionException if the backup is damaged or truncated
+   * @throws UnsupportedFormatException if it is of a format this build does not read
+   * @throws StorageException if {@code in} or the database fails
+   * @throws DbClosedException if the database is closed
+   */
+  LoadResult load(InputStream in, int maxPendingWrites);
 
   /**
    * Forces every acknowledged write to stable storage (fsync of the active WAL), whatever {@link

@@ -120,6 +120,7 @@ public final class Options {
   private final int numMemtables;
   private final boolean detectConflicts;
   private final boolean managedTxns;
+  private final boolean readOnly;
   private final int namespaceOffset;
   private final InstantSource clock;
   private final String memTable;
@@ -181,6 +182,7 @@ public final class Options {
     this.memoryBudget = parts.budget;
     this.detectConflicts = b.detectConflicts;
     this.managedTxns = b.managedTxns;
+    this.readOnly = b.readOnly;
     this.namespaceOffset = b.namespaceOffset;
     this.clock = b.clock;
     this.memTable = b.memTable;
@@ -332,6 +334,22 @@ public final class Options {
    */
   public boolean managedTxns() {
     return managedTxns;
+  }
+
+  /**
+   * Read-only mode (Badger's {@code ReadOnly}): no file of the directory is created, changed or
+   * deleted. The directory is locked shared, so several read-only opens, in this process or
+   * others, may read it at once while no read-write open holds it (and a read-write open waits
+   * for none: it fails with {@link DirectoryLockedException} while any holds it). WALs a crash
+   * left are replayed into memory only; nothing compacts, flushes or collects. Every call that
+   * writes ({@code update}, {@code newTransaction(true)} commits, write batches, sequences,
+   * drops, {@code load}, {@code banNamespace}, {@code flatten}, {@code runValueLogGc}) fails with
+   * {@link IllegalStateException}. Not for in-memory databases.
+   *
+   * @return {@code false} by default
+   */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   /**
@@ -829,6 +847,7 @@ public final class Options {
     b.memoryBudget = memoryBudgetSet;
     b.detectConflicts = detectConflicts;
     b.managedTxns = managedTxns;
+    b.readOnly = readOnly;
     b.namespaceOffset = namespaceOffset;
     b.clock = clock;
     b.memTable = memTable;
@@ -881,6 +900,7 @@ public final class Options {
         && numMemtables == x.numMemtables
         && detectConflicts == x.detectConflicts
         && managedTxns == x.managedTxns
+        && readOnly == x.readOnly
         && namespaceOffset == x.namespaceOffset
         && Objects.equals(clock, x.clock)
         && Objects.equals(memTable, x.memTable)
@@ -929,7 +949,7 @@ public final class Options {
   @Override
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
-        managedTxns, namespaceOffset,
+        managedTxns, readOnly, namespaceOffset,
         memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget, compression,
         baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
@@ -946,6 +966,7 @@ public final class Options {
         + ", numMemtables=" + numMemtables
         + ", detectConflicts=" + detectConflicts
         + ", managedTxns=" + managedTxns
+        + ", readOnly=" + readOnly
         + ", namespaceOffset=" + namespaceOffset
         + ", clock=" + clock
         + ", memTable=" + (memTableFactory != null
@@ -1001,6 +1022,7 @@ public final class Options {
     private int numMemtables; // 0: from the memory budget
     private boolean detectConflicts = true;
     private boolean managedTxns;
+    private boolean readOnly;
     private int namespaceOffset = -1;
     private InstantSource clock = InstantSource.system();
     private String memTable;
@@ -1097,6 +1119,17 @@ public final class Options {
      */
     public Builder managedTxns(boolean managedTxns) {
       this.managedTxns = managedTxns;
+      return this;
+    }
+
+    /**
+     * Sets {@link Options#readOnly()}.
+     *
+     * @param readOnly {@code true} to open without changing any file
+     * @return this builder
+     */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
       return this;
     }
 
@@ -1575,6 +1608,10 @@ public final class Options {
       if (inMemory && syncWrites) {
         throw new IllegalArgumentException(
             "syncWrites=true is not allowed for an in-memory database (nothing is written to disk)");
+      }
+      if (inMemory && readOnly) {
+        throw new IllegalArgumentException(
+            "readOnly=true is not allowed for an in-memory database (it starts empty)");
       }
       if (inMemory && storage != null) {
         throw new IllegalArgumentException(

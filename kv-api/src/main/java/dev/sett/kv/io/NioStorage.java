@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -228,6 +230,91 @@ public final class NioStorage implements Storage {
         }
       }
     };
+  }
+
+  /**
+   * The shared locks this process holds, by lock file. The OS locks a file for a whole process
+   * (a second lock on it from this JVM throws {@link OverlappingFileLockException}), so the
+   * read-only opens of one directory in this process share one OS lock, released by the last.
+   * Guarded by itself.
+   */
+  private static final Map<Path, SharedHold> SHARED = new HashMap<>();
+
+  /** One OS shared lock and how many opens of this process hold it. */
+  private static final class SharedHold {
+    final FileChannel channel;
+    final FileLock lock;
+    int holders;
+
+    SharedHold(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+  }
+
+  @Override
+  public StorageLock lockShared(String name) throws IOException {
+    Path p = resolve(name);
+    SharedHold h;
+    synchronized (SHARED) {
+      h = SHARED.get(p);
+      if (h == null) {
+        h = takeShared(p);
+        SHARED.put(p, h);
+      }
+      h.holders++;
+    }
+    SharedHold held = h;
+    return new StorageLock() {
+      private boolean released;
+
+      @Override
+      public void close() throws IOException {
+        synchronized (SHARED) {
+          if (released) {
+            return;
+          }
+          released = true;
+          if (--held.holders > 0) {
+            return;
+          }
+          SHARED.remove(p);
+        }
+        try {
+          held.lock.release();
+        } catch (ClosedChannelException e) {
+          // closed already: the lock went with it
+        } finally {
+          held.channel.close();
+        }
+      }
+    };
+  }
+
+  private SharedHold takeShared(Path p) throws IOException {
+    boolean interrupted = Thread.interrupted(); // a lock must not fail for an interrupt
+    FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+    try {
+      FileLock lock = ch.tryLock(0, Long.MAX_VALUE, true);
+      if (lock == null) {
+        String holder = readHolder(ch);
+        throw new DirectoryLockedException(p.toString(), "the database directory " + dir
+            + " is open for writing in another process" + (holder.isEmpty() ? ""
+                : " (pid " + holder + ")") + "; a read-only open needs it closed");
+      }
+      return new SharedHold(ch, lock);
+    } catch (OverlappingFileLockException e) {
+      ch.close();
+      throw new DirectoryLockedException(p.toString(), "the database directory " + dir
+          + " is open for writing in this process; a read-only open needs it closed");
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String readHolder(FileChannel ch) {

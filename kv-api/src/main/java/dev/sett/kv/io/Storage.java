@@ -105,6 +105,34 @@ public interface Storage {
   StorageLock lock(String name) throws IOException;
 
   /**
+   * Takes the shared lock of read-only opens: any number of them may hold it at once, in this or
+   * other processes, while the exclusive {@link #lock} is not held (and it cannot be taken while
+   * they are). It never creates or writes the lock file.
+   *
+   * @param name the lock file's name
+   * @return the held lock; close it to release
+   * @throws dev.sett.kv.DirectoryLockedException if the exclusive lock is held
+   * @throws java.nio.file.NoSuchFileException if the lock file does not exist
+   * @throws IOException if the lock file cannot be used
+   * @throws UnsupportedOperationException if this storage has no shared locks (the default)
+   */
+  default StorageLock lockShared(String name) throws IOException {
+    throw new UnsupportedOperationException(describe() + " cannot be opened read-only (no"
+        + " shared lock)");
+  }
+
+  /**
+   * Whether this is a read-only view ({@link ReadOnlyStorage}): creating, appending, renaming
+   * and deleting fail, so what reads a directory at open skips the repairs it would otherwise
+   * make (cutting torn tails, deleting leftovers, creating the next file).
+   *
+   * @return {@code false} by default
+   */
+  default boolean readOnly() {
+    return false;
+  }
+
+  /**
    * A description for messages, such as the directory path.
    *
    * @return the description

@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
       ScanCommand.class,
       VerifyCommand.class,
       InfoCommand.class,
-      FlattenCommand.class
+      FlattenCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class
     },
     footer = {
       "",

@@ -37,6 +37,11 @@ final class StoreOptions {
       description = "Give and print keys, prefixes and values as hex, such as 6b6579.")
   private boolean hex;
 
+  /** The database directory given with {@code --dir}. */
+  Path dir() {
+    return dir;
+  }
+
   /**
    * Opens the database.
    *

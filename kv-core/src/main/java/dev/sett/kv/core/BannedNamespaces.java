@@ -58,7 +58,9 @@ final class BannedNamespaces {
    */
   static BannedNamespaces open(Storage storage, byte[] dbId, int offset) throws IOException {
     FileHeader header = new FileHeader(MAGIC, FORMAT, VERSION, dbId, 0);
-    storage.delete(TEMP_NAME); // a rewrite a crash interrupted: the old file is in place
+    if (!storage.readOnly()) {
+      storage.delete(TEMP_NAME); // a rewrite a crash interrupted: the old file is in place
+    }
     long[] banned;
     try (ReadableFile in = storage.openRead(FILE_NAME)) {
       banned = read(in, dbId);

@@ -30,7 +30,7 @@ import java.util.Iterator;
  * so a rewrite that saw a commit's sequence number reads at a timestamp that includes it. A
  * rewrite conflicts with every recorded commit whose sequence number is above the one it read at:
  * exactly the commits it may not have seen, whatever their timestamps (in managed mode they need
- * not be increasing). {@code cleanup} keeps those while a rewrite runs ({@code rewriteMark}).
+ * not be increasing). {@code cleanup} keeps those while a rewrite runs ({@code rewriteMarks}).
  *
  * <p>Managed mode ({@code managed}): read and commit timestamps come from the application.
  * {@code appliedTs} is then the highest timestamp applied, commits are recorded in enqueue order
@@ -62,8 +62,11 @@ final class Oracle {
   private volatile long appliedSeq;
   /** Highest commit timestamp enqueued (managed mode). Guarded by lock. */
   private long maxCommitTs;
-  /** Applied sequence number a running rewrite read at, or MAX_VALUE. Guarded by lock. */
-  private long rewriteMark = Long.MAX_VALUE;
+  /**
+   * Applied sequence numbers that running rewrites (value log garbage collection, a load) read
+   * at; commits above the oldest are kept for their conflict checks. Guarded by lock.
+   */
+  private final ReadTimestamps rewriteMarks = new ReadTimestamps();
   /** Managed mode: the application's discard timestamp, only raised. */
   private volatile long managedDiscardTs;
 
@@ -79,16 +82,16 @@ final class Oracle {
   record RewriteRead(long readTs, long seq) {}
 
   /**
-   * Registers a value log rewrite's read (one at a time): like {@link #beginRead}, and the
-   * commits it cannot have seen are kept for {@link #commitRewrite} until {@link
-   * #endRewriteRead}.
+   * Registers the read of a rewrite (value log garbage collection, a load): like {@link
+   * #beginRead}, and the commits it cannot have seen are kept for {@link #commitRewrite} until
+   * {@link #endRewriteRead}.
    */
   RewriteRead beginRewriteRead() {
     synchronized (lock) {
       long s = appliedSeq; // before appliedTs: see the class notes
       long ts = appliedTs;
       activeReads.add(ts);
-      rewriteMark = s;
+      rewriteMarks.add(s);
       return new RewriteRead(ts, s);
     }
   }
@@ -96,7 +99,7 @@ final class Oracle {
   /** Ends a read begun with {@link #beginRewriteRead}. */
   void endRewriteRead(RewriteRead read) {
     synchronized (lock) {
-      rewriteMark = Long.MAX_VALUE;
+      rewriteMarks.remove(read.seq());
       activeReads.remove(read.readTs());
       cleanup();
     }
@@ -214,13 +217,17 @@ final class Oracle {
    * wrote one of the keys it read (checked whether or not conflicts are detected for
    * transactions): then nothing is committed and those keys are returned, so the rewrite can go
    * on without them. Otherwise it assigns a commit timestamp and enqueues it. The rewrite's own
-   * writes are not recorded: they change no value, so no transaction conflicts with them.
+   * writes are not recorded: they change no value, so no transaction conflicts with them. A
+   * load's writes are ({@code recordKeys}): they add versions, which a transaction that read the
+   * keys before them and commits after them must not overlook.
    *
    * @param read the rewrite's read, from {@link #beginRewriteRead} (ended after this call)
    * @param reads fingerprints of the keys it rewrites, sorted
+   * @param recordKeys null for a value log rewrite; for a load, its keys in ascending order,
+   *     and its writes are then recorded for the conflict checks of transactions
    * @return the fingerprints of the keys newer commits wrote; empty if it was committed
    */
-  long[] commitRewrite(RewriteRead read, long[] reads, Enqueuer enqueuer) {
+  long[] commitRewrite(RewriteRead read, long[] reads, byte[][] recordKeys, Enqueuer enqueuer) {
     synchronized (lock) {
       if (closed) {
         throw new DbClosedException("the database is closed");
@@ -251,8 +258,25 @@ final class Oracle {
         maxCommitTs = ts;
       }
       enqueuer.enqueue(ts, ++seq);
+      if (recordKeys != null) {
+        committed.addLast(new Committed(ts, seq, reads, detectConflicts ? recordKeys : null));
+      }
       cleanup();
       return conflicts;
+    }
+  }
+
+  /**
+   * Makes every later commit timestamp (and the rewrites' in managed mode) exceed {@code ts}: a
+   * load writes versions up to it and must stay below what commits after it write.
+   */
+  void raiseAbove(long ts) {
+    synchronized (lock) {
+      if (closed) {
+        throw new DbClosedException("the database is closed");
+      }
+      nextTs = Math.max(nextTs, ts + 1);
+      maxCommitTs = Math.max(maxCommitTs, ts);
     }
   }
 
@@ -262,7 +286,7 @@ final class Oracle {
     long horizon = managed ? (detectConflicts ? managedDiscardTs : Long.MAX_VALUE)
         : activeReads.isEmpty() ? appliedTs : activeReads.oldest();
     while (!committed.isEmpty() && committed.peekFirst().ts <= horizon
-        && committed.peekFirst().seq <= rewriteMark) {
+        && (rewriteMarks.isEmpty() || committed.peekFirst().seq <= rewriteMarks.oldest())) {
       committed.pollFirst();
     }
   }

@@ -6,6 +6,7 @@ import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
+import dev.sett.kv.LoadResult;
 import dev.sett.kv.Match;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
@@ -20,6 +21,7 @@ import dev.sett.kv.internal.Registries;
 import dev.sett.kv.internal.SyncBehind;
 import dev.sett.kv.io.MemoryStorage;
 import dev.sett.kv.io.NioStorage;
+import dev.sett.kv.io.ReadOnlyStorage;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.StorageLock;
 import dev.sett.kv.levels.LevelsConfig;
@@ -36,6 +38,8 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -173,14 +177,26 @@ final class SettDb implements Db {
         options.numLevelZeroTables()));
   }
 
-  /** Step 2: the directory and its lock. */
+  /** Step 2: the directory and its lock (shared when read-only). */
   private void createDirectoryAndLock() throws IOException {
     if (options.storage() != null) {
       storage = options.storage();
     } else if (options.isInMemory()) {
       storage = new MemoryStorage();
     } else {
+      if (options.readOnly() && !java.nio.file.Files.isDirectory(options.dir())) {
+        throw new StorageException(null, "no database at " + options.dir() + " to open"
+            + " read-only: the directory does not exist", null);
+      }
       storage = new NioStorage(options.dir());
+    }
+    if (options.readOnly()) {
+      storage = new ReadOnlyStorage(storage);
+      if (!storage.exists(FileNames.LOCK)) {
+        throw new StorageException(FileNames.LOCK, "cannot open " + storage.describe()
+            + ": it has no " + FileNames.LOCK + " file to lock shared (every database gets one"
+            + " at its first read-write open)", null);
+      }
     }
     lock = storage.lock(FileNames.LOCK);
   }
@@ -190,6 +206,10 @@ final class SettDb implements Db {
     if (Manifest.exists(storage)) {
       manifest = Manifest.open(storage);
       return;
+    }
+    if (options.readOnly()) {
+      throw new StorageException(Manifest.FILE_NAME, "cannot open " + storage.describe()
+          + ": it has no MANIFEST, so it holds no database", null);
     }
     for (String name : storage.list()) {
       if (FileNames.walId(name) >= 0 || name.endsWith(".sst") || name.endsWith(".vlog")) {
@@ -235,8 +255,13 @@ final class SettDb implements Db {
         : Registries.tableFormats().select(name);
   }
 
-  /** Steps 8 and 11: the compactors and the flusher. */
+  /** Steps 8 and 11: the compactors and the flusher (none when read-only). */
   private void startBackgroundWork() {
+    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep(),
+        options.valueLogFileSize());
+    if (options.readOnly()) {
+      return; // nothing may change the files: no compaction, flush or collection
+    }
     levels.startCompactors(oracle::discardAtOrBelow,
         cause -> failureState.fail(cause, "compaction"));
     if (options.numCompactors() == 0) {
@@ -248,8 +273,6 @@ final class SettDb implements Db {
     if (flushInBackground) {
       flusher.start();
     }
-    gc = new ValueLogGc(this, values.log(), levels.discardStats(), options.numVersionsToKeep(),
-        options.valueLogFileSize());
     if (!options.valueLogGcInterval().isZero()) {
       gc.startBackground(options.valueLogGcInterval(), options.valueLogGcDiscardRatio());
     }
@@ -506,18 +529,32 @@ final class SettDb implements Db {
    * @return the fingerprints of those keys (nothing was written), or an empty array
    */
   long[] commitRewrite(WriteRequest r, Oracle.RewriteRead read, long[] sortedKeyFingerprints) {
+    long[] conflicts = startRewrite(r, read, sortedKeyFingerprints, null);
+    if (conflicts.length == 0) {
+      awaitCommit(r);
+    }
+    return conflicts;
+  }
+
+  /**
+   * Starts a rewrite's commit as {@link #commitRewrite} does, without waiting for it (wait with
+   * {@link #awaitCommit} when it returns no conflicts).
+   *
+   * @param recordKeys see {@link Oracle#commitRewrite}
+   */
+  long[] startRewrite(WriteRequest r, Oracle.RewriteRead read, long[] sortedKeyFingerprints,
+      byte[][] recordKeys) {
     checkOpen();
     pipeline.checkWritable();
-    long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, (ts, seq) -> {
-      r.commitTs = ts;
-      r.seq = seq;
-      pipeline.enqueue(r);
-    });
-    if (conflicts.length > 0) {
-      return conflicts;
+    long[] conflicts = oracle.commitRewrite(read, sortedKeyFingerprints, recordKeys,
+        (ts, seq) -> {
+          r.commitTs = ts;
+          r.seq = seq;
+          pipeline.enqueue(r);
+        });
+    if (conflicts.length == 0) {
+      pipeline.tryLead(r);
     }
-    pipeline.tryLead(r);
-    awaitCommit(r);
     return conflicts;
   }
 
@@ -536,6 +573,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("discardRatio must be in (0, 1), got " + discardRatio);
     }
     checkOpen();
+    checkWritable("runValueLogGc");
     try {
       return gc.runRound(discardRatio, true);
     } catch (IOException e) {
@@ -564,6 +602,9 @@ final class SettDb implements Db {
       throw new IllegalStateException("newTransaction and update are not available in managed"
           + " mode (managedTxns): use newTransactionAt(readTs, update) and commitAt(commitTs)");
     }
+    if (update) {
+      checkWritable("newTransaction(true)");
+    }
     return new Transaction(this, update, oracle.beginRead(), options.detectConflicts(), 0);
   }
 
@@ -573,6 +614,9 @@ final class SettDb implements Db {
     checkManaged("newTransactionAt");
     if (readTs < 0) {
       throw new IllegalArgumentException("readTs must be at least 0, got " + readTs);
+    }
+    if (update) {
+      checkWritable("newTransactionAt(readTs, true)");
     }
     return new Transaction(this, update, oracle.beginReadAt(readTs), options.detectConflicts(),
         Transaction.MANAGED);
@@ -586,6 +630,14 @@ final class SettDb implements Db {
     checkOpen();
     // It reads nothing: registered at the top so that it holds back no reader-bound cleanup.
     return new Transaction(this, true, oracle.beginReadAt(Long.MAX_VALUE), false, commitTs);
+  }
+
+  /** Refuses a call that writes when the database is open read-only. */
+  private void checkWritable(String call) {
+    if (options.readOnly()) {
+      throw new IllegalStateException(call + " writes, and the database is open read-only"
+          + " (Options.readOnly); open it without readOnly to write");
+    }
   }
 
   private void checkManaged(String call) {
@@ -619,6 +671,7 @@ final class SettDb implements Db {
       throw new IllegalStateException("newWriteBatch is not available in managed mode"
           + " (managedTxns): use newWriteBatchAt(commitTs)");
     }
+    checkWritable("newWriteBatch");
     return new BatchWriter(this, 0);
   }
 
@@ -627,6 +680,7 @@ final class SettDb implements Db {
     checkOpen();
     checkManaged("newWriteBatchAt");
     Transaction.checkCommitTs(commitTs);
+    checkWritable("newWriteBatchAt");
     return new BatchWriter(this, commitTs);
   }
 
@@ -668,6 +722,7 @@ final class SettDb implements Db {
   @Override
   public void banNamespace(long ns) {
     checkOpen();
+    checkWritable("banNamespace");
     if (!banned.enabled()) {
       throw new IllegalStateException("banNamespace needs a namespace offset"
           + " (Options.namespaceOffset): without one keys belong to no namespace");
@@ -692,6 +747,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("bandwidth must be at least 1, got " + bandwidth);
     }
     checkOpen();
+    checkWritable("getSequence");
     if (options.managedTxns()) {
       throw new IllegalStateException("getSequence is not available in managed mode"
           + " (managedTxns): a lease is a commit at a timestamp the database would choose");
@@ -700,8 +756,81 @@ final class SettDb implements Db {
   }
 
   @Override
+  public long dropAll() {
+    return dropPrefix(new byte[0]);
+  }
+
+  @Override
+  public long dropPrefix(byte[]... prefixes) {
+    Objects.requireNonNull(prefixes, "prefixes");
+    if (prefixes.length == 0) {
+      throw new IllegalArgumentException("dropPrefix needs at least one prefix (dropAll drops"
+          + " every key)");
+    }
+    for (byte[] p : prefixes) {
+      Objects.requireNonNull(p, "a prefix in prefixes");
+      if (p.length > Options.MAX_KEY_SIZE) {
+        throw new IllegalArgumentException("a prefix of " + p.length + " bytes is longer than"
+            + " any key (at most " + Options.MAX_KEY_SIZE + " bytes)");
+      }
+    }
+    checkOpen();
+    checkWritable("dropAll and dropPrefix");
+    if (options.managedTxns()) {
+      throw new IllegalStateException("dropAll and dropPrefix are not available in managed mode"
+          + " (managedTxns): delete the keys with newWriteBatchAt(commitTs) at a timestamp of"
+          + " your choosing");
+    }
+    try {
+      return Drops.drop(this, prefixes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KvException("interrupted while reclaiming the space of dropped keys (they are"
+          + " deleted; later compactions reclaim it)", e);
+    }
+  }
+
+  @Override
+  public long backup(OutputStream out, long sinceTs) {
+    Objects.requireNonNull(out, "out");
+    if (sinceTs < 0) {
+      throw new IllegalArgumentException("sinceTs must be at least 0, got " + sinceTs);
+    }
+    checkOpen();
+    try {
+      return DbBackup.write(this, out, sinceTs);
+    } catch (IOException e) {
+      throw new StorageException(null, "backup failed: " + e, e);
+    }
+  }
+
+  @Override
+  public LoadResult load(InputStream in, int maxPendingWrites) {
+    Objects.requireNonNull(in, "in");
+    if (maxPendingWrites < 1) {
+      throw new IllegalArgumentException("maxPendingWrites must be at least 1, got "
+          + maxPendingWrites);
+    }
+    checkOpen();
+    checkWritable("load");
+    try {
+      return new BackupLoader(this, maxPendingWrites).run(in);
+    } catch (IOException e) {
+      throw new StorageException(null, "load failed: " + e, e);
+    }
+  }
+
+  /** The database's id (from the MANIFEST). */
+  byte[] dbId() {
+    return manifest.dbId();
+  }
+
+  @Override
   public void sync() {
     checkOpen();
+    if (options.readOnly()) {
+      return; // nothing was written
+    }
     pipeline.sync();
   }
 
@@ -744,6 +873,7 @@ final class SettDb implements Db {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
     checkOpen();
+    checkWritable("flatten");
     try {
       levels.flatten(workers);
     } catch (InterruptedException e) {
@@ -799,7 +929,7 @@ final class SettDb implements Db {
     int flushed = 0;
     try {
       flusher.stop();
-      if (flush && failure == null && !pipeline.failed()) {
+      if (flush && failure == null && !pipeline.failed() && !options.readOnly()) {
         // Flush what is left, oldest first, so the next open replays nothing. After a write
         // failure a memtable may hold part of a transaction: then the WALs are replayed instead.
         MemTables m = pipeline.memTables();

@@ -13,7 +13,9 @@ import java.util.List;
  * as flushed, replays the others oldest first into memtables, and opens the WAL that new commits
  * go to: the newest one when its memtable still has room (so reopening does not pile up
  * memtables), else a new one. The caller builds the oracle, the write path and the flusher from
- * the {@link Recovered} record. Single-threaded: runs before any other thread exists.
+ * the {@link Recovered} record. On a read-only storage it changes nothing: flushed WALs and torn
+ * tails are left alone (replay stops at a torn tail anyway), and no WAL is opened for writing.
+ * Single-threaded: runs before any other thread exists.
  */
 final class WalRecovery {
   private static final System.Logger LOG = System.getLogger(WalRecovery.class.getName());
@@ -22,7 +24,7 @@ final class WalRecovery {
    * What recovery found and opened.
    *
    * @param memTables the replayed memtables, the mutable one receiving new commits
-   * @param wal the WAL new commits are appended to
+   * @param wal the WAL new commits are appended to; null when read-only
    * @param nextWalId the id of the next WAL to create
    * @param maxVersion the highest version replayed, 0 if none
    */
@@ -62,8 +64,12 @@ final class WalRecovery {
       }
     }
     ids.sort(null);
+    boolean readOnly = storage.readOnly();
     while (!ids.isEmpty() && ids.get(0) <= flushedThrough) {
       long id = ids.remove(0);
+      if (readOnly) {
+        continue; // in tables already; deleted by the next read-write open
+      }
       storage.delete(FileNames.wal(id));
       LOG.log(System.Logger.Level.INFO, "deleted {0}: the MANIFEST records it as flushed to"
           + " tables (a crash came before its deletion)", FileNames.wal(id));
@@ -93,13 +99,16 @@ final class WalRecovery {
       }
       if (r.headerTorn()) {
         forThisWal.forEach(MemTableHandle::unref);
+        if (readOnly) {
+          continue;
+        }
         storage.delete(FileNames.wal(id));
         storage.syncDirectory();
         LOG.log(System.Logger.Level.WARNING, "removed {0}: its creation was cut short by a"
             + " crash (no complete header)", FileNames.wal(id));
         continue;
       }
-      if (r.tornTail()) {
+      if (r.tornTail() && !readOnly) {
         // Cut now, whether or not this WAL is reused: a torn tail left in a WAL that is sealed
         // from here on would read as damage after the next crash.
         cutTornTail(id, r);
@@ -118,7 +127,14 @@ final class WalRecovery {
         && newestHandle.table().sizeBytes() < memTableSize;
     WalWriter wal;
     MemTableHandle mutable;
-    if (reuse) {
+    if (readOnly) {
+      wal = null; // nothing is written: the newest replayed memtable, or an empty one, is last
+      if (handles.isEmpty()) {
+        mutable = memTables.newHandle(nextWalId);
+      } else {
+        mutable = handles.remove(handles.size() - 1);
+      }
+    } else if (reuse) {
       wal = WalWriter.reopen(storage, newestHandle.walId(), last.validEnd(), walSync);
       mutable = newestHandle;
       handles.remove(handles.size() - 1);

@@ -503,6 +503,9 @@ final class WritePipeline {
         return;
       }
       closed = true;
+      if (wal == null) {
+        return; // read-only: nothing was written
+      }
       if (!failure.failed()) {
         valueLog.sync();
         wal.seal();

@@ -107,7 +107,9 @@ public final class DiscardStats implements Closeable {
    */
   public static DiscardStats open(Storage storage, byte[] dbId) throws IOException {
     FileHeader header = new FileHeader(MAGIC, FORMAT, VERSION_CURRENT, dbId, 0);
-    storage.delete(TEMP_NAME);
+    if (!storage.readOnly()) {
+      storage.delete(TEMP_NAME);
+    }
     TreeMap<Long, Long> garbage = new TreeMap<>();
     boolean intact;
     try (ReadableFile in = storage.openRead(FILE_NAME)) {
@@ -356,6 +358,9 @@ public final class DiscardStats implements Closeable {
    * @throws IllegalStateException if closed
    */
   public void persist() throws IOException {
+    if (storage.readOnly()) {
+      return; // a read-only open keeps its counts in memory (they only grow by compactions)
+    }
     synchronized (fileLock) {
       if (closed) {
         throw new IllegalStateException(FILE_NAME + " is closed");

@@ -291,6 +291,20 @@ public final class LevelsController implements Closeable {
   }
 
   /**
+   * Compacts every table holding keys in {@code [lo, hi]} down into the last level, so that
+   * tombstones written over the range meet the versions they delete and both go (a drop reclaims
+   * its space this way). The background compactors are paused meanwhile.
+   *
+   * @param lo the smallest key of the range
+   * @param hi the largest key of the range
+   * @throws StorageException if a compaction fails
+   * @throws InterruptedException if interrupted
+   */
+  public void compactRange(byte[] lo, byte[] hi) throws InterruptedException {
+    manual.compactRange(lo, hi);
+  }
+
+  /**
    * Compacts all of L0 once into the first non-empty level below it (or the last level), for
    * {@code compactL0OnClose}.
    *

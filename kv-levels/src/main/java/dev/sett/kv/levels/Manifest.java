@@ -186,8 +186,17 @@ public final class Manifest implements Closeable {
    * @throws IOException if it cannot be read
    */
   public static Manifest open(Storage storage, int rewriteThreshold) throws IOException {
-    storage.delete(TEMP_NAME);
+    if (!storage.readOnly()) {
+      storage.delete(TEMP_NAME); // a rewrite a crash interrupted: the old file is in place
+    }
     Contents c = read(storage);
+    Map<Long, TableEntry> tables = new HashMap<>(c.state().tables());
+    if (storage.readOnly()) {
+      // Read-only: a torn tail is left as it is (it was never acknowledged) and no change can
+      // be applied (apply refuses: there is no file to append to).
+      return new Manifest(storage, c.header(), rewriteThreshold, tables,
+          c.state().walFlushedThrough(), c.deletions(), null);
+    }
     WritableFile out = storage.openForAppend(FILE_NAME);
     try {
       if (c.tornTail()) {
@@ -200,8 +209,8 @@ public final class Manifest implements Closeable {
       out.close();
       throw e;
     }
-    return new Manifest(storage, c.header(), rewriteThreshold,
-        new HashMap<>(c.state().tables()), c.state().walFlushedThrough(), c.deletions(), out);
+    return new Manifest(storage, c.header(), rewriteThreshold, tables,
+        c.state().walFlushedThrough(), c.deletions(), out);
   }
 
   /**
@@ -403,7 +412,8 @@ public final class Manifest implements Closeable {
   public synchronized void apply(List<Change> changes, long walFlushedThrough)
       throws IOException {
     if (out == null) {
-      throw new IllegalStateException("the MANIFEST is closed or failed on an earlier write");
+      throw new IllegalStateException("the MANIFEST is closed, read-only, or failed on an"
+          + " earlier write");
     }
     Map<Long, TableEntry> staged = new HashMap<>(tables);
     int deleted = 0;

@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Compactions a user asks for, run on the calling thread with the background compactors paused:
- * {@link #flatten} (everything into one level), {@link #compactNow} (one given plan, for tests
- * and tools) and {@link #compactLevelZero} (all of L0 once, for {@code compactL0OnClose}). Their
+ * {@link #flatten} (everything into one level), {@link #compactRange} (a key range down into the
+ * last level, for drops), {@link #compactNow} (one given plan, for tests and tools) and {@link
+ * #compactLevelZero} (all of L0 once, for {@code compactL0OnClose}). Their
  * plans go through the same admission as the strategy's ({@link CompactionAdmission}).
  *
  * <p>Concurrency notes: each call pauses the compactors ({@link CompactionScheduler#pause()},
@@ -85,6 +86,97 @@ final class ManualCompactions {
       }
       scheduler.resume();
     }
+  }
+
+  /**
+   * Pushes the tables holding keys in {@code [lo, hi]} down level by level into the last one:
+   * all of L0 (its tables may overlap each other, so a part of it cannot go down alone), then in
+   * each deeper level the tables overlapping the range, merged with the overlapping tables of the
+   * next level below that has any, until they reach the last level, where tombstones are dropped
+   * with the versions they delete (a range found only in the last level is compacted there by
+   * itself).
+   *
+   * @throws StorageException if a compaction fails
+   */
+  void compactRange(byte[] lo, byte[] hi) throws InterruptedException {
+    scheduler.pause();
+    try {
+      int level = 0;
+      while (!state.closing()) {
+        Admitted job;
+        int out;
+        int last;
+        state.lock.lock();
+        try {
+          TableSet s = state.current();
+          last = s.levels.length - 1;
+          int top = -1;
+          for (int i = level; i <= last && top < 0; i++) {
+            if (anyOverlaps(s.levels[i], lo, hi)) {
+              top = i;
+            }
+          }
+          if (top < 0) {
+            return; // nothing of the range above the last level compacted
+          }
+          List<Long> topIds = new ArrayList<>();
+          KeyRange hull = null;
+          for (TableHandle t : s.levels[top]) {
+            if (top == 0 || t.overlaps(lo, hi)) {
+              topIds.add(t.id);
+              hull = KeyRange.hull(hull, t.smallest, t.largest);
+            }
+          }
+          out = last;
+          for (int i = top + 1; i < last; i++) {
+            if (anyOverlaps(s.levels[i], hull.smallest(), hull.largest())) {
+              out = i;
+              break;
+            }
+          }
+          List<Input> inputs = new ArrayList<>();
+          inputs.add(new Input(top, topIds));
+          if (out != top) {
+            List<Long> bottomIds = new ArrayList<>();
+            for (TableHandle t : s.levels[out]) {
+              if (t.overlaps(hull.smallest(), hull.largest())) {
+                bottomIds.add(t.id);
+              }
+            }
+            if (!bottomIds.isEmpty()) {
+              inputs.add(new Input(out, bottomIds));
+            }
+          }
+          long size = Math.max(state.config().memTableSize(), 2L << 20);
+          job = admission.admitLocked(s, new Plan(inputs, out, size, 0,
+              "range L" + top + "->L" + out));
+          if (job == null) {
+            throw new IllegalStateException("could not plan a range compaction L" + top
+                + "->L" + out);
+          }
+        } finally {
+          state.lock.unlock();
+        }
+        if (!scheduler.execute(job, scheduler.subcompactions(), false)) {
+          throw new StorageException(null, "range compaction failed (see the log)", null);
+        }
+        if (out == last) {
+          return; // in the last level, where tombstones and what they delete are dropped
+        }
+        level = out;
+      }
+    } finally {
+      scheduler.resume();
+    }
+  }
+
+  private static boolean anyOverlaps(TableHandle[] level, byte[] lo, byte[] hi) {
+    for (TableHandle t : level) {
+      if (t.overlaps(lo, hi)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -187,6 +187,10 @@ final class FileValueLog implements ValueLog {
       if (!torn) {
         break;
       }
+      if (storage.readOnly()) {
+        ids.remove(ids.size() - 1); // holds no record: left for the next read-write open
+        continue;
+      }
       LOG.log(System.Logger.Level.WARNING, "{0}: deleting a value log file whose header was"
           + " never completed (crash while it was created)", n);
       storage.delete(n);
@@ -207,7 +211,9 @@ final class FileValueLog implements ValueLog {
       }
     }
     if (ids.isEmpty()) {
-      create(1);
+      if (!storage.readOnly()) {
+        create(1);
+      }
     } else {
       recoverNewest(files.lastEntry().getValue());
     }
@@ -239,6 +245,11 @@ final class FileValueLog implements ValueLog {
       }
       LOG.log(System.Logger.Level.WARNING, "{0}: torn tail at offset {1} ({2}); dropping {3}"
           + " bytes that were never synced", f.name, pos, found.problem, size - pos);
+    }
+    if (storage.readOnly()) {
+      f.end = pos; // reads stop before a torn tail; the file is left as it is
+      active = f;
+      return;
     }
     WritableFile w = storage.openForAppend(f.name);
     try {
