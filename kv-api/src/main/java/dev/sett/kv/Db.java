@@ -66,14 +66,15 @@ public interface Db extends AutoCloseable {
    * Checks every checksum of a database that is not open: the MANIFEST, every table it lists,
    * every WAL not yet in tables, every value log file, {@code DISCARD} and {@code BANNED}. Reads
    * only: nothing is created, truncated or deleted (a torn tail that the next open would cut is
-   * reported as a problem at its offset). Holds the directory's lock meanwhile, so nothing
+   * reported as a problem at its offset). Keeps writers out meanwhile with the shared lock of
+   * read-only opens (so {@link Options#readOnly()} databases may stay open beside it), so nothing
    * changes underneath. The options name the directory (or storage) and the value log format;
    * tables are read with the format the MANIFEST names for each.
    *
    * @param options the database's options
    * @return what was checked and found; damage is reported there, not thrown
-   * @throws DirectoryLockedException if the database is open: call {@link #verify()} on that
-   *     {@code Db} instead
+   * @throws DirectoryLockedException if the database is open for writing: call {@link #verify()}
+   *     on that {@code Db} instead
    * @throws StorageException if the directory holds no database ({@code MANIFEST} missing) or
    *     cannot be listed
    * @throws IllegalArgumentException if the options describe an in-memory database (nothing

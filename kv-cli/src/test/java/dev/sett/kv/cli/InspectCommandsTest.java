@@ -79,7 +79,7 @@ class InspectCommandsTest {
       CliRun r = sett("verify", "--dir", dir().toString());
       assertEquals(1, r.exitCode(), r::toString);
       assertTrue(r.err().startsWith("sett: error: "), r::toString);
-      assertTrue(r.err().contains("call verify() on its Db"), r::toString);
+      assertTrue(r.err().contains("call verify() on that Db"), r::toString);
       db.update(t -> t.set("after".getBytes(), "1".getBytes()));
       assertTrue(db.verify().ok());
     }

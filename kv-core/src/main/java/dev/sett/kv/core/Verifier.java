@@ -11,6 +11,7 @@ import dev.sett.kv.VerifyReport.Kind;
 import dev.sett.kv.VerifyReport.Problem;
 import dev.sett.kv.internal.Registries;
 import dev.sett.kv.io.NioStorage;
+import dev.sett.kv.io.ReadOnlyStorage;
 import dev.sett.kv.io.ReadableFile;
 import dev.sett.kv.io.Storage;
 import dev.sett.kv.io.StorageLock;
@@ -41,8 +42,9 @@ import java.util.function.Function;
  * {@code DISCARD} and {@code BANNED} readers): there is no second parser here, only the walk over
  * the directory and the bookkeeping. A file that fails is reported and the walk goes on.
  *
- * <p>Concurrency notes. A closed database: the verifier holds the directory lock, so it is the
- * only reader and nothing writes. An open database ({@link #verifyOpen}): the verifier is one
+ * <p>Concurrency notes. A closed database: the verifier holds the directory lock against writers
+ * (shared with read-only opens, which change nothing) and reads through a {@link
+ * ReadOnlyStorage}, so nothing writes. An open database ({@link #verifyOpen}): the verifier is one
  * more reader beside the engine's threads and never writes.
  *
  * <ul>
@@ -126,14 +128,16 @@ final class Verifier {
       }
       StorageLock lock;
       try {
-        lock = storage.lock(FileNames.LOCK);
+        lock = lockAgainstWriters(storage);
       } catch (DirectoryLockedException e) {
         DirectoryLockedException told = new DirectoryLockedException(
             e.file().orElse(FileNames.LOCK), "cannot verify " + storage.describe() + ": a Db has"
-                + " it open, in this process or another; call verify() on its Db");
+                + " it open for writing, in this process or another; call verify() on that Db");
         told.addSuppressed(e);
         throw told;
       }
+      // Every read goes through a read-only view: the check cannot change a byte by mistake.
+      Storage readOnly = new ReadOnlyStorage(storage);
       try (lock) {
         ValueLogFormat vlog = options.valueLogFormatProvider() != null
             ? options.valueLogFormatProvider()
@@ -141,11 +145,27 @@ final class Verifier {
         TableFormat configured = options.tableFormatProvider() != null
             ? options.tableFormatProvider()
             : Registries.tableFormats().select(options.tableFormat());
-        return new Verifier(storage, false).closed(configured, vlog);
+        return new Verifier(readOnly, false).closed(configured, vlog);
       }
     } catch (IOException e) {
       throw new StorageException(null, "cannot verify " + options.dir() + ": " + e, e);
     }
+  }
+
+  /**
+   * Keeps writers out for the check: the shared lock of read-only opens (so read-only {@code Db}s
+   * may stay open beside it) when the storage has shared locks and the lock file exists (every
+   * database that was ever opened for writing has one), else the exclusive lock.
+   */
+  private static StorageLock lockAgainstWriters(Storage storage) throws IOException {
+    try {
+      if (storage.exists(FileNames.LOCK)) {
+        return storage.lockShared(FileNames.LOCK);
+      }
+    } catch (UnsupportedOperationException e) {
+      // This storage has no shared locks: take the exclusive one below.
+    }
+    return storage.lock(FileNames.LOCK);
   }
 
   /**

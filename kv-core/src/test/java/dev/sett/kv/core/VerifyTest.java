@@ -341,7 +341,7 @@ class VerifyTest {
       write(db, 0, 10);
       DirectoryLockedException e = assertThrows(DirectoryLockedException.class,
           () -> Db.verify(o));
-      assertTrue(e.getMessage().contains("call verify() on its Db"), e.getMessage());
+      assertTrue(e.getMessage().contains("call verify() on that Db"), e.getMessage());
       write(db, 10, 20);
       assertTrue(db.verify().ok());
       assertEquals(Integer.valueOf(20), db.view(t -> {
@@ -353,6 +353,23 @@ class VerifyTest {
       }));
     }
     assertTrue(Db.verify(o).ok(), "the lock was released");
+  }
+
+  @Test
+  void verifyingBesideAReadOnlyDatabase_works_andBothGoOn() {
+    Options o = options(dir).build();
+    try (Db db = Db.open(o)) {
+      write(db, 0, 100);
+    }
+    try (Db ro = Db.open(options(dir).readOnly(true).build())) {
+      VerifyReport r = Db.verify(o);
+      assertTrue(r.ok(), r.problems().toString());
+      assertTrue(ro.verify().ok());
+      assertTrue(ro.view(t -> t.get(key(42))) != null);
+    }
+    try (Db db = Db.open(o)) {
+      write(db, 100, 110); // the shared lock was released
+    }
   }
 
   @Test
