@@ -5,7 +5,9 @@ import dev.sett.kv.spi.EngineProvider;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -236,6 +238,24 @@ public interface Db extends AutoCloseable {
    * @throws DbClosedException if the database is closed
    */
   Sequence getSequence(byte[] key, long bandwidth);
+
+  /**
+   * A merge operator for {@code key} (Badger's {@code GetMergeOperator}): values added to it are
+   * folded by {@code fn} on {@link MergeOperator#get} and, every {@code interval}, in the
+   * background on the operator's own thread (a daemon named {@code sett-merge-N}), until {@link
+   * MergeOperator#stop} or the database closes.
+   *
+   * @param key the key whose values are merged
+   * @param fn folds an older value into the merge of the newer ones: {@code fn.apply(older,
+   *     merged)}; it must not return null
+   * @param interval how often the operands are merged in the background, positive
+   * @return the running operator; stop it when done
+   * @throws IllegalArgumentException if the key is invalid or the interval is not positive
+   * @throws IllegalStateException in managed mode (an operand is a commit at a timestamp of the
+   *     database's choosing) or read-only mode
+   * @throws DbClosedException if the database is closed
+   */
+  MergeOperator getMergeOperator(byte[] key, BinaryOperator<byte[]> fn, Duration interval);
 
   /**
    * Deletes every key (Badger's {@code DropAll}) and reclaims the space; the same as {@code

@@ -11,6 +11,24 @@ public final class EntryMeta {
   public static final byte VALUE_POINTER = 0x02;
   /** Older versions of the key may be dropped by compaction. */
   public static final byte DISCARD_EARLIER_VERSIONS = 0x04;
+  /**
+   * A merge operand (Badger's {@code bitMergeEntry}, written by a merge operator): not counted
+   * against {@code numVersionsToKeep}, so compactions keep every operand until a version that
+   * ends the key (a tombstone, or the merged value, which discards earlier versions) is newer.
+   */
+  public static final byte MERGE = 0x08;
+
+  /**
+   * Whether a version counts against {@code numVersionsToKeep} (the rule compactions, value log
+   * garbage collection and {@code allVersions} iterators share): every version but a merge
+   * operand.
+   *
+   * @param meta the meta byte
+   * @return {@code true} unless it is a merge operand
+   */
+  public static boolean countsAsVersion(byte meta) {
+    return (meta & MERGE) == 0;
+  }
   /** The entry belongs to a transaction whose commit marker follows it (WAL only). */
   public static final byte TXN = 0x40;
   /** The entry is a transaction's commit marker (WAL only; never in a memtable). */

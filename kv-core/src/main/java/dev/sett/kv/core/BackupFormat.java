@@ -30,7 +30,8 @@ final class BackupFormat {
   /** A block is closed once its body reaches this size (a larger record gets a block alone). */
   static final int BLOCK_TARGET = 1 << 20;
   /** The meta bits a record may carry: the rest are the engine's own. */
-  static final byte RECORD_META = EntryMeta.DELETE | EntryMeta.DISCARD_EARLIER_VERSIONS;
+  static final byte RECORD_META =
+      EntryMeta.DELETE | EntryMeta.DISCARD_EARLIER_VERSIONS | EntryMeta.MERGE;
   /** What the stream is called in errors (a backup has no file name of its own). */
   static final String STREAM = "backup";
 

@@ -297,8 +297,8 @@ final class DbIterator implements KvIterator {
     if (versionsEnded) {
       return true;
     }
-    if (v > discardTs) {
-      return false; // managed mode: compactions keep it, whatever is newer
+    if (v > discardTs || !EntryMeta.countsAsVersion(sv.meta())) {
+      return false; // managed mode above the discard ts, or a merge operand: compactions keep it
     }
     versionsCounted++;
     if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)

@@ -8,6 +8,7 @@ import dev.sett.kv.DbStats;
 import dev.sett.kv.KvException;
 import dev.sett.kv.LoadResult;
 import dev.sett.kv.Match;
+import dev.sett.kv.MergeOperator;
 import dev.sett.kv.Options;
 import dev.sett.kv.Sequence;
 import dev.sett.kv.StorageException;
@@ -38,6 +39,7 @@ import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import dev.sett.kv.spi.ValueSeparationPolicy;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -90,6 +93,9 @@ final class SettDb implements Db {
   private final FailureState failureState = new FailureState();
   private long memTableCapacity;
   private final Subscriptions subscriptions = new Subscriptions();
+  /** Running merge operators, stopped at close. */
+  private final java.util.Set<KeyMergeOperator> mergeOperators =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Sequences take turns at leasing (see {@link LeasedSequence}). */
   private final java.util.concurrent.locks.ReentrantLock sequenceLock =
       new java.util.concurrent.locks.ReentrantLock();
@@ -756,6 +762,46 @@ final class SettDb implements Db {
   }
 
   @Override
+  public MergeOperator getMergeOperator(byte[] key, BinaryOperator<byte[]> fn,
+      Duration interval) {
+    Keys.check(key);
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive, got " + interval);
+    }
+    checkOpen();
+    checkWritable("getMergeOperator");
+    if (options.managedTxns()) {
+      throw new IllegalStateException("getMergeOperator is not available in managed mode"
+          + " (managedTxns): an operand is a commit at a timestamp the database would choose");
+    }
+    KeyMergeOperator op = new KeyMergeOperator(this, key.clone(), fn,
+        Math.max(1, interval.toNanos()));
+    mergeOperators.add(op);
+    if (closed.get()) { // closed meanwhile: close() may have missed it
+      mergeOperators.remove(op);
+      throw new DbClosedException("the database is closed");
+    }
+    op.start();
+    return op;
+  }
+
+  /** Stops a merge operator at close: a failing last merge is logged, the close goes on. */
+  private static void stopQuietly(KeyMergeOperator op) {
+    try {
+      op.stop();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a merge operator's last merge failed at close (its"
+          + " operands stay, and are merged by the next operator of the key)", e);
+    }
+  }
+
+  void mergeOperatorStopped(KeyMergeOperator op) {
+    mergeOperators.remove(op);
+  }
+
+  @Override
   public long dropAll() {
     return dropPrefix(new byte[0]);
   }
@@ -912,11 +958,21 @@ final class SettDb implements Db {
    * @param flush whether the memtables are flushed to tables
    */
   void close(boolean flush) {
+    if (!closed.get()) {
+      // While the database is open: each merges its operands once more, as stop() promises.
+      for (KeyMergeOperator op : mergeOperators.toArray(new KeyMergeOperator[0])) {
+        stopQuietly(op);
+      }
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     long t0 = System.nanoTime();
     StorageException failure = null;
+    // One started meanwhile (it merges nothing more: the database is closed).
+    for (KeyMergeOperator op : mergeOperators.toArray(new KeyMergeOperator[0])) {
+      stopQuietly(op);
+    }
     flushProgressed(); // a manual GC round waiting for a flush sees the close and ends
     gc.stop(); // before the write path stops: a round in progress ends at its next batch
     oracle.close();

@@ -179,6 +179,12 @@ final class Transaction implements Txn {
     modify(key, new byte[0], EntryMeta.DELETE, (byte) 0, 0, true);
   }
 
+  /** Writes {@code value} as a merge operand of {@code key} (see {@link KeyMergeOperator}). */
+  void setMergeOperand(byte[] key, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    modify(key, value, EntryMeta.MERGE, (byte) 0, 0, true);
+  }
+
   private void modify(byte[] key, byte[] value, byte meta, byte userMeta, long expiresAt,
       boolean copy) {
     Keys.check(key);

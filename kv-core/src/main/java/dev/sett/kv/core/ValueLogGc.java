@@ -367,8 +367,8 @@ final class ValueLogGc {
 
   /**
    * Whether {@code version}, with these newer versions (newest first), is one that compactions
-   * drop: beyond {@code numVersionsToKeep}, or under a tombstone, an expired version or one that
-   * discards earlier versions. In managed mode the application may read at any timestamp above
+   * drop: beyond {@code numVersionsToKeep} (merge operands not counted), or under a tombstone, an
+   * expired version or one that discards earlier versions. In managed mode the application may read at any timestamp above
    * its discard timestamp, so only versions at or below it can be shadowed, and only by newer
    * versions also at or below it (as compactions decide).
    */
@@ -384,14 +384,15 @@ final class ValueLogGc {
       }
       newer = newer.subList(above, newer.size());
     }
-    if (newer.size() >= versionsToKeep) { // every newer version is at or below the read ts
-      return true;
-    }
     long now = db.nowSeconds();
+    int counted = 0; // every newer version is at or below the read ts
     for (StoredValue sv : newer) {
       if (EntryMeta.isDeletedOrExpired(sv.meta(), sv.expiresAt(), now)
           || (sv.meta() & EntryMeta.DISCARD_EARLIER_VERSIONS) != 0) {
         return true;
+      }
+      if (EntryMeta.countsAsVersion(sv.meta()) && ++counted >= versionsToKeep) {
+        return true; // merge operands are not counted, as compactions do not count them
       }
     }
     return false;

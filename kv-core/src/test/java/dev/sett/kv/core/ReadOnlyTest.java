@@ -139,7 +139,8 @@ class ReadOnlyTest {
           d -> d.dropPrefix(b("k")),
           d -> d.load(new ByteArrayInputStream(new byte[0]), 1),
           d -> d.flatten(1),
-          d -> d.runValueLogGc(0.5));
+          d -> d.runValueLogGc(0.5),
+          d -> d.getMergeOperator(b("m"), (x, y) -> y, java.time.Duration.ofSeconds(1)));
       for (Consumer<Db> w : writes) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.accept(db));
         assertTrue(e.getMessage().contains("read-only"), e.getMessage());

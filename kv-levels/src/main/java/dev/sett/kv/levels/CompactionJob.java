@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * <p>What is dropped (Badger's rules, levels.go {@code subcompact}): for each key, versions above
  * the discard timestamp are all kept. Among the versions at or below it, newest first, the first
  * tombstone, expired entry, entry marked {@link EntryMeta#DISCARD_EARLIER_VERSIONS}, or the
- * {@code numVersionsToKeep}-th version ends the key: every older version is dropped. That last
+ * {@code numVersionsToKeep}-th version (merge operands, {@link EntryMeta#MERGE}, are not counted
+ * and do not end it) ends the key: every older version is dropped. That last
  * version itself is kept if it is live; a tombstone or expired entry is kept only when a level
  * below the output may still hold an older version of the key ({@code hasOverlap}), since
  * dropping it there would bring the older version back (Badger's #464, #2143).
@@ -282,7 +283,7 @@ final class CompactionJob {
         }
         long version = it.version();
         StoredValue v = it.value();
-        if (version <= discardTs) {
+        if (version <= discardTs && EntryMeta.countsAsVersion(v.meta())) {
           versions++;
           boolean gone = EntryMeta.isDeletedOrExpired(v.meta(), v.expiresAt(), nowSeconds);
           boolean lastValid = (v.meta() & EntryMeta.DISCARD_EARLIER_VERSIONS) != 0
