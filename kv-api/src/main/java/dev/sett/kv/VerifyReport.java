@@ -16,7 +16,8 @@ import java.util.Map;
  *     log files, {@code DISCARD}, {@code BANNED})
  * @param problems what failed a check; empty when everything checked out
  * @param skipped files that could not be checked and why (for example a value log file or WAL
- *     that garbage collection or a flush deleted while an open database was being verified)
+ *     that garbage collection or a flush deleted while an open database was being verified, a
+ *     table the MANIFEST does not list, or the files of a provider that cannot check them)
  */
 public record VerifyReport(String dbId, long walFlushedThrough, List<FileCheck> files,
     List<Problem> problems, List<String> skipped) {

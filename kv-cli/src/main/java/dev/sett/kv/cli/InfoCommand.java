@@ -1,6 +1,6 @@
 package dev.sett.kv.cli;
 
-import static dev.sett.kv.cli.VerifyCommand.count;
+import static dev.sett.kv.cli.TextTable.count;
 
 import dev.sett.kv.Db;
 import dev.sett.kv.Options;

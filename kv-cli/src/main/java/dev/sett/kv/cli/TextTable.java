@@ -3,6 +3,7 @@ package dev.sett.kv.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A plain-text table with a header row: the first column left-aligned, the others right-aligned
@@ -21,6 +22,16 @@ final class TextTable {
   TextTable(String... headers) {
     this.columns = headers.length;
     rows.add(headers.clone());
+  }
+
+  /**
+   * A count as a cell: digits grouped by thousands, as {@code 1,234,567}.
+   *
+   * @param n the count
+   * @return the text
+   */
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /**

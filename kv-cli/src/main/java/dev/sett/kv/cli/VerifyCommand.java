@@ -1,12 +1,13 @@
 package dev.sett.kv.cli;
 
+import static dev.sett.kv.cli.TextTable.count;
+
 import dev.sett.kv.Db;
 import dev.sett.kv.Options;
 import dev.sett.kv.VerifyReport;
 import dev.sett.kv.VerifyReport.Kind;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,9 +60,5 @@ final class VerifyCommand implements Callable<Integer> {
       out.println("  " + p);
     }
     return SettCli.EXIT_DAMAGE;
-  }
-
-  static String count(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
   }
 }
