@@ -8,6 +8,7 @@ public class CorruptionException extends StorageException {
   private static final long serialVersionUID = 1L;
 
   private final long offset;
+  private final String detail;
 
   /**
    * Creates a corruption report.
@@ -19,6 +20,16 @@ public class CorruptionException extends StorageException {
   public CorruptionException(String file, long offset, String detail) {
     super(file, "corruption at offset " + offset + ": " + detail, null);
     this.offset = offset;
+    this.detail = detail;
+  }
+
+  /**
+   * What check failed, without the file and offset.
+   *
+   * @return the detail given at construction
+   */
+  public String detail() {
+    return detail;
   }
 
   /**

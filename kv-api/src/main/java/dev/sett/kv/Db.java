@@ -65,6 +65,29 @@ public interface Db extends AutoCloseable {
   }
 
   /**
+   * Checks every checksum of a database that is not open: the MANIFEST, every table it lists,
+   * every WAL not yet in tables, every value log file, {@code DISCARD} and {@code BANNED}. Reads
+   * only: nothing is created, truncated or deleted (a torn tail that the next open would cut is
+   * reported as a problem at its offset). Keeps writers out meanwhile with the shared lock of
+   * read-only opens (so {@link Options#readOnly()} databases may stay open beside it), so nothing
+   * changes underneath. The options name the directory (or storage) and the value log format;
+   * tables are read with the format the MANIFEST names for each.
+   *
+   * @param options the database's options
+   * @return what was checked and found; damage is reported there, not thrown
+   * @throws DirectoryLockedException if the database is open for writing: call {@link #verify()}
+   *     on that {@code Db} instead
+   * @throws StorageException if the directory holds no database ({@code MANIFEST} missing) or
+   *     cannot be listed
+   * @throws IllegalArgumentException if the options describe an in-memory database (nothing
+   *     outlives its {@code Db})
+   */
+  static VerifyReport verify(Options options) {
+    EngineProvider engine = Registries.engines().select(null);
+    return engine.verify(options);
+  }
+
+  /**
    * Starts a transaction at a snapshot of every commit acknowledged so far.
    *
    * @param update {@code true} for a read-write transaction, {@code false} for read-only
@@ -410,6 +433,19 @@ public interface Db extends AutoCloseable {
    * @throws StorageException if a table cannot be written
    */
   void flatten(int workers);
+
+  /**
+   * Checks every checksum of every file of this open database, as {@link #verify(Options)} does
+   * for a closed one, while reads and writes go on: tables are pinned while they are read, and a
+   * WAL or value log file that a flush or garbage collection deletes meanwhile is listed as
+   * skipped, not as damaged. Only the file being appended to is read up to what was written when
+   * the check reached it. Commits never wait for it; flushes and compactions wait only while
+   * the MANIFEST (a few KiB) is read.
+   *
+   * @return what was checked and found; damage is reported there, not thrown
+   * @throws DbClosedException if the database is closed (use {@link #verify(Options)})
+   */
+  VerifyReport verify();
 
   /**
    * The options this database was opened with.

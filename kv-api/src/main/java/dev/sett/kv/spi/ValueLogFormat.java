@@ -56,4 +56,40 @@ public interface ValueLogFormat extends NamedProvider {
       long bytesPerSync) throws IOException {
     return open(storage, dbId, maxFileSize, maxEntries);
   }
+
+  /**
+   * Checks one file of a value log that is not open, changing nothing: its header (kind, format,
+   * database id, file id) and every record's checksum and framing. In the newest file a bad
+   * record that no later sync mark covers is a torn tail that {@link #open} would cut; it is
+   * reported like any other damage, with a detail that says so. The caller holds the database
+   * lock. The default refuses: a format that cannot check its files says so.
+   *
+   * @param storage where the files live
+   * @param dbId the database's 16-byte id
+   * @param fileName the file, one of {@link #fileNames}
+   * @param newest whether it is the newest file (the only one whose tail may be torn)
+   * @return the number of records checked (sync marks included)
+   * @throws dev.sett.kv.CorruptionException naming the file and the offset of the first damage
+   * @throws dev.sett.kv.UnsupportedFormatException if another format or version wrote the file
+   * @throws IOException if the file cannot be read
+   * @throws UnsupportedOperationException if this format cannot check files
+   */
+  default long verifyFile(Storage storage, byte[] dbId, String fileName, boolean newest)
+      throws IOException {
+    throw new UnsupportedOperationException("value log format '" + name()
+        + "' cannot check files");
+  }
+
+  /**
+   * The names of this format's files in {@code storage}, oldest first.
+   *
+   * @param storage the database directory
+   * @return the file names
+   * @throws IOException if the directory cannot be listed
+   * @throws UnsupportedOperationException if this format cannot check files
+   */
+  default java.util.List<String> fileNames(Storage storage) throws IOException {
+    throw new UnsupportedOperationException("value log format '" + name()
+        + "' cannot list its files");
+  }
 }

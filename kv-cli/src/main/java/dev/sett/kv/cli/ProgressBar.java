@@ -21,6 +21,8 @@ final class ProgressBar {
   private final boolean terminal;
   private final String label;
   private final long total;
+  /** What is counted, for the rate: {@code ops} unless given. */
+  private final String unit;
   private final long startNanos;
   private long nextRedrawNanos;
   private int nextTenth = 1;
@@ -36,6 +38,22 @@ final class ProgressBar {
    * @param startNanos {@link System#nanoTime()} at the start of the phase
    */
   ProgressBar(PrintStream err, boolean terminal, String label, long total, long startNanos) {
+    this(err, terminal, label, total, startNanos, "ops");
+  }
+
+  /**
+   * Creates the bar for a phase that counts something other than operations.
+   *
+   * @param err the stream to draw on
+   * @param terminal {@code true} to redraw in place, {@code false} for a line per tenth
+   * @param label the phase's name
+   * @param total the amount of work, at least 1
+   * @param startNanos {@link System#nanoTime()} at the start of the phase
+   * @param unit what is counted, such as {@code bytes}, shown in the rate
+   */
+  ProgressBar(PrintStream err, boolean terminal, String label, long total, long startNanos,
+      String unit) {
+    this.unit = unit;
     this.err = err;
     this.terminal = terminal;
     this.label = label;
@@ -82,9 +100,9 @@ final class ProgressBar {
   private void redraw(long done, long nowNanos) {
     int filled = (int) (BAR_WIDTH * done / total);
     double secs = seconds(nowNanos);
-    String line = String.format(Locale.ROOT, "%s [%s%s] %3d%%  %,d/%,d  %,.0f ops/s",
+    String line = String.format(Locale.ROOT, "%s [%s%s] %3d%%  %,d/%,d  %,.0f %s/s",
         label, "#".repeat(filled), "-".repeat(BAR_WIDTH - filled), 100 * done / total, done,
-        total, secs > 0 ? done / secs : 0.0);
+        total, secs > 0 ? done / secs : 0.0, unit);
     // Blank out what is left of a longer previous line.
     String pad = " ".repeat(Math.max(0, lastLength - line.length()));
     lastLength = line.length();

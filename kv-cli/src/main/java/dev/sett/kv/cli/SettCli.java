@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
  * subcommand.
  *
  * <p>Exit codes: 0 on success, 1 on a runtime failure (one line {@code sett: error: <message>} on
- * standard error), 2 on bad arguments (the message and the usage on standard error).
+ * standard error), 2 on bad arguments (the message and the usage on standard error), {@value
+ * #EXIT_DAMAGE} when {@code verify} found damage (the report on standard output).
  */
 @Command(
     name = "sett",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Sett, an embedded key-value store: benchmark it and read or write a database.",
+    description = "Sett, an embedded key-value store: benchmark it, read or write a database,"
+        + " check and inspect its files.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       BenchCommand.class,
@@ -37,15 +39,21 @@ import picocli.CommandLine.Spec;
       GetCommand.class,
       DeleteCommand.class,
       ScanCommand.class,
+      VerifyCommand.class,
+      InfoCommand.class,
+      FlattenCommand.class,
       BackupCommand.class,
       RestoreCommand.class
     },
     footer = {
       "",
-      "Exit status: 0 success, 1 runtime error, 2 bad arguments.",
+      "Exit status: 0 success, 1 runtime error, 2 bad arguments, 3 verify found damage.",
       "Run 'sett COMMAND --help' for the options of a command."
     })
 public final class SettCli implements Callable<Integer> {
+
+  /** The exit code of a {@code verify} that found damage: the check ran, the data is bad. */
+  static final int EXIT_DAMAGE = 3;
 
   private final PrintStream out;
   private final PrintStream err;

@@ -53,6 +53,19 @@ final class StoreOptions {
    * @throws CliFailure if the directory does not exist and {@code create} is {@code false}
    */
   Db open(boolean syncWrites, boolean create) {
+    return open(dir, syncWrites, create);
+  }
+
+  /**
+   * Opens the database in {@code dir} (for commands that take only {@code --dir}).
+   *
+   * @param dir the directory
+   * @param syncWrites whether commits wait for fsync
+   * @param create whether a missing directory is created
+   * @return the open database; close it
+   * @throws CliFailure if the directory does not exist and {@code create} is {@code false}
+   */
+  static Db open(Path dir, boolean syncWrites, boolean create) {
     if (!create && !Files.isDirectory(dir)) {
       throw new CliFailure("no database at " + dir + ": the directory does not exist");
     }

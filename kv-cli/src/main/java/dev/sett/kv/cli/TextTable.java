@@ -3,6 +3,7 @@ package dev.sett.kv.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A plain-text table with a header row: the first column left-aligned, the others right-aligned
@@ -21,6 +22,16 @@ final class TextTable {
   TextTable(String... headers) {
     this.columns = headers.length;
     rows.add(headers.clone());
+  }
+
+  /**
+   * A count as a cell: digits grouped by thousands, as {@code 1,234,567}.
+   *
+   * @param n the count
+   * @return the text
+   */
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /**
@@ -43,6 +54,20 @@ final class TextTable {
    * @param out the stream
    */
   void print(PrintStream out) {
+    print(out, false);
+  }
+
+  /**
+   * Prints the rows with every column left-aligned (for label and value pairs): the first row is
+   * a row like the others here, not a header.
+   *
+   * @param out the stream
+   */
+  void printLeft(PrintStream out) {
+    print(out, true);
+  }
+
+  private void print(PrintStream out, boolean allLeft) {
     int[] width = new int[columns];
     for (String[] r : rows) {
       for (int c = 0; c < columns; c++) {
@@ -55,6 +80,8 @@ final class TextTable {
         String pad = " ".repeat(width[c] - r[c].length());
         if (c == 0) {
           line.append(r[c]).append(pad);
+        } else if (allLeft) {
+          line.append("  ").append(r[c]).append(pad);
         } else {
           line.append("  ").append(pad).append(r[c]);
         }

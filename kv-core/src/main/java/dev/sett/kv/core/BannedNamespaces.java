@@ -70,6 +70,19 @@ final class BannedNamespaces {
     return new BannedNamespaces(storage, header, offset, banned);
   }
 
+  /**
+   * Checks {@value #FILE_NAME} as open reads it, changing nothing.
+   *
+   * @return the number of banned namespaces
+   * @throws java.nio.file.NoSuchFileException if nothing was ever banned
+   * @throws CorruptionException if the file is damaged or belongs to another database
+   */
+  static long verify(Storage storage, byte[] dbId) throws IOException {
+    try (ReadableFile in = storage.openRead(FILE_NAME)) {
+      return read(in, dbId).length;
+    }
+  }
+
   private static long[] read(ReadableFile in, byte[] dbId) throws IOException {
     FileHeader h = FileHeader.read(in, MAGIC, FORMAT, VERSION, VERSION);
     h.checkIdentity(FILE_NAME, dbId, 0);

@@ -2,6 +2,7 @@ package dev.sett.kv.core;
 
 import dev.sett.kv.Db;
 import dev.sett.kv.Options;
+import dev.sett.kv.VerifyReport;
 import dev.sett.kv.spi.EngineProvider;
 
 /** The {@code core} engine: Sett's own LSM engine. Stateless; found through ServiceLoader. */
@@ -18,5 +19,10 @@ public final class CoreEngineProvider implements EngineProvider {
   @Override
   public Db open(Options options) {
     return SettDb.open(options);
+  }
+
+  @Override
+  public VerifyReport verify(Options options) {
+    return Verifier.verifyClosed(options);
   }
 }

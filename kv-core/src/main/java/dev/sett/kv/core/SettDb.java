@@ -17,6 +17,7 @@ import dev.sett.kv.Stream;
 import dev.sett.kv.Subscription;
 import dev.sett.kv.Txn;
 import dev.sett.kv.ValueLogFileStats;
+import dev.sett.kv.VerifyReport;
 import dev.sett.kv.WriteBatch;
 import dev.sett.kv.internal.Keys;
 import dev.sett.kv.internal.Registries;
@@ -248,13 +249,21 @@ final class SettDb implements Db {
   /** Step 6: the levels controller over the tables the MANIFEST lists. */
   private void openLevels() throws IOException {
     LevelsConfig c = new LevelsConfig(storage, manifest.dbId(), tableFormat,
-        name -> name.equals(tableFormat.name()) ? tableFormat
-            : Registries.tableFormats().select(name),
+        tableFormats(tableFormat),
         blockCache, indexCache, options.blockSize(), options.compression(),
         options.bloomFalsePositive(), strategy, strategyName, options.maxLevels(),
         options.memTableSize(), options.numCompactors(), options.numVersionsToKeep(),
         options.numLevelZeroTablesStall(), options.maxOpenFiles(), options.clock());
     levels = LevelsController.open(c, manifest);
+  }
+
+  /**
+   * Finds the format of an existing table by the name the MANIFEST records: the configured one
+   * (which may be an instance given in the options) or the registry's.
+   */
+  static Function<String, TableFormat> tableFormats(TableFormat configured) {
+    return name -> name.equals(configured.name()) ? configured
+        : Registries.tableFormats().select(name);
   }
 
   /** Steps 8 and 11: the compactors and the flusher (none when read-only). */
@@ -1012,6 +1021,13 @@ final class SettDb implements Db {
       Thread.currentThread().interrupt();
       throw new KvException("interrupted while flattening", e);
     }
+  }
+
+  @Override
+  public VerifyReport verify() {
+    checkOpen();
+    return Verifier.verifyOpen(storage, manifest, levels, tableFormat.name(), values.log(),
+        valueLogFormat);
   }
 
   @Override

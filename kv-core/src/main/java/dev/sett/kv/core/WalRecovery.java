@@ -111,7 +111,7 @@ final class WalRecovery {
       if (r.tornTail() && !readOnly) {
         // Cut now, whether or not this WAL is reused: a torn tail left in a WAL that is sealed
         // from here on would read as damage after the next crash.
-        cutTornTail(id, r.validEnd(), r.fileSize());
+        cutTornTail(id, r);
       }
       handles.addAll(forThisWal);
       last = r;
@@ -150,13 +150,13 @@ final class WalRecovery {
     return new Recovered(new MemTables(mutable, imm), wal, nextWalId, maxVersion);
   }
 
-  private void cutTornTail(long id, long validEnd, long size) throws IOException {
+  private void cutTornTail(long id, WalReplayer.Result r) throws IOException {
     try (WritableFile f = storage.openForAppend(FileNames.wal(id))) {
-      f.truncate(validEnd);
+      f.truncate(r.validEnd());
       f.sync();
     }
-    LOG.log(System.Logger.Level.INFO, "cut the torn tail of {0}: {1} bytes after offset {2}"
-        + " that a crash left incomplete (never acknowledged with syncWrites)",
-        FileNames.wal(id), size - validEnd, validEnd);
+    LOG.log(System.Logger.Level.WARNING, "cut the torn tail of {0} ({1}): {2} bytes after"
+        + " offset {3} that a crash left incomplete (never acknowledged with syncWrites)",
+        FileNames.wal(id), r.tailProblem(), r.fileSize() - r.validEnd(), r.validEnd());
   }
 }

@@ -32,8 +32,6 @@ import java.util.List;
  * </ul>
  */
 final class WalReplayer {
-  private static final System.Logger LOG = System.getLogger(WalReplayer.class.getName());
-
   /** Tells whether a value pointer names value log bytes that exist. */
   interface PointerCheck {
     /** Accepts every pointer (no value log to check against). */
@@ -55,9 +53,11 @@ final class WalReplayer {
    * @param maxVersion the highest version applied, 0 if none
    * @param transactions the number of transactions (and lone entries) applied
    * @param headerTorn the file is too short for a complete header (it was being created)
+   * @param tailProblem why the bytes from {@code validEnd} on are a torn tail, {@code null} if
+   *     there is none (the caller cuts and logs it: a replay only reads)
    */
   record Result(long validEnd, long fileSize, long maxVersion, long transactions,
-      boolean headerTorn) {
+      boolean headerTorn, String tailProblem) {
     boolean tornTail() {
       return validEnd < fileSize;
     }
@@ -92,7 +92,7 @@ final class WalReplayer {
         if (newest && size < 128) {
           // Crash while the file was being created: its header was never synced, so no record
           // in it was ever acknowledged.
-          return new Result(0, size, 0, 0, true);
+          return new Result(0, size, 0, 0, true, null);
         }
         throw e;
       }
@@ -188,10 +188,10 @@ final class WalReplayer {
         throw new CorruptionException(name, bad, detail + "; a later sync mark shows the file"
             + " was synced up to offset " + syncedBeyond);
       }
-      LOG.log(System.Logger.Level.WARNING, "{0}: torn tail at offset {1} ({2}); dropping {3}"
-          + " bytes that were never synced", name, bad, detail, limit - validEnd);
+      return new Result(validEnd, limit, maxVersion, applied, false,
+          detail + " at offset " + bad);
     }
-    return new Result(validEnd, limit, maxVersion, applied, false);
+    return new Result(validEnd, limit, maxVersion, applied, false, null);
   }
 
   /** The largest offset recorded by a valid sync mark found at or after {@code from}, or -1. */

@@ -4,6 +4,7 @@ import static dev.sett.kv.core.Bytes.b;
 
 import dev.sett.kv.Db;
 import dev.sett.kv.Options;
+import dev.sett.kv.Txn;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * and rotations. Value log garbage collection runs in the background every few milliseconds at
  * a low ratio (every other round deletes the slots, so files turn to garbage fast): kills land
  * inside its rewrites and deletions too.
+ *
+ * <p>With {@code managed}, the database runs in managed mode: transaction {@code id} reads at
+ * {@code id} and commits at {@code id + 1} (the two threads commit out of timestamp order), and
+ * every hundredth transaction raises the discard timestamp to 1,000 below its own, so
+ * compactions and value log garbage collection drop old versions while kills land.
  */
 public final class CrashChild {
   static final int SLOTS = 500;
@@ -38,8 +44,8 @@ public final class CrashChild {
   }
 
   /** The options of the child and of the parent's check. */
-  static Options options(Path dir, boolean sync, boolean separate) {
-    Options.Builder b = LsmModelTest.smallTree(dir).syncWrites(sync);
+  static Options options(Path dir, boolean sync, boolean separate, boolean managed) {
+    Options.Builder b = LsmModelTest.smallTree(dir).syncWrites(sync).managedTxns(managed);
     if (separate) {
       LsmModelTest.separateValues(b, 64).valueLogMaxEntries(VALUE_LOG_MAX_ENTRIES)
           .valueLogGcInterval(java.time.Duration.ofMillis(5)).valueLogGcDiscardRatio(0.2);
@@ -65,7 +71,8 @@ public final class CrashChild {
   /**
    * Runs the workload.
    *
-   * @param args directory, syncWrites, first transaction id, separate values (default false)
+   * @param args directory, syncWrites, first transaction id, separate values (default false),
+   *     managed mode (default false)
    * @throws Exception on failure (the parent then sees no more acks)
    */
   public static void main(String[] args) throws Exception {
@@ -73,8 +80,9 @@ public final class CrashChild {
     boolean sync = Boolean.parseBoolean(args[1]);
     AtomicLong next = new AtomicLong(Long.parseLong(args[2]));
     boolean separate = args.length > 3 && Boolean.parseBoolean(args[3]);
+    boolean managed = args.length > 4 && Boolean.parseBoolean(args[4]);
     PrintStream out = System.out;
-    Db db = Db.open(options(dir, sync, separate));
+    Db db = Db.open(options(dir, sync, separate, managed));
     out.println("OPEN");
     out.flush();
     Runnable work = () -> {
@@ -82,7 +90,7 @@ public final class CrashChild {
         long id = next.getAndIncrement();
         long slot = id % SLOTS;
         boolean delete = isDelete(id);
-        db.update(txn -> {
+        try (Txn txn = managed ? db.newTransactionAt(id, true) : db.newTransaction(true)) {
           for (int j = 0; j < 4; j++) {
             if (delete) {
               txn.delete(b("s" + slot + "/" + j));
@@ -92,7 +100,15 @@ public final class CrashChild {
           }
           // Which transaction touched the slot last.
           txn.set(b("l" + slot), b(value(id, 4, separate)));
-        });
+          if (managed) {
+            txn.commitAt(id + 1);
+            if (id % 100 == 0) {
+              db.setDiscardTs(Math.max(0, id - 1000));
+            }
+          } else {
+            txn.commit();
+          }
+        }
         synchronized (out) {
           out.println("ACK " + id);
           out.flush();

@@ -25,39 +25,51 @@ import org.junit.jupiter.api.io.TempDir;
  * event), not by time. Cycles: {@code -Dsett.crash.cycles} (40 by default, 500 with -Pstress),
  * per sync setting, split evenly between a child that keeps every value in the tree and one that
  * separates values of 64 bytes and more into a rotating value log ({@link CrashChild}), so kills
- * also land in value log appends and rotations.
+ * also land in value log appends and rotations; and a quarter as many again in managed mode with
+ * a value log, its garbage collection and a moving discard timestamp.
  */
 class CrashLoopTest {
   @TempDir Path root;
 
   @Test
   void killedChild_losesNoAcknowledgedTransaction(TestInfo info) throws Exception {
-    run(info, false, false);
+    run(info, false, false, false);
   }
 
   @Test
   void killedChild_withSyncWrites_losesNoAcknowledgedTransaction(TestInfo info)
       throws Exception {
-    run(info, true, false);
+    run(info, true, false, false);
   }
 
   @Test
   void killedChild_withValueLog_losesNoAcknowledgedTransaction(TestInfo info) throws Exception {
-    run(info, false, true);
+    run(info, false, true, false);
   }
 
   @Test
   void killedChild_withValueLogAndSyncWrites_losesNoAcknowledgedTransaction(TestInfo info)
       throws Exception {
-    run(info, true, true);
+    run(info, true, true, false);
   }
 
-  private void run(TestInfo info, boolean sync, boolean separate) throws Exception {
+  /**
+   * Managed mode, with a value log and its garbage collection: timestamps from the child, commits
+   * out of timestamp order, and a discard timestamp that moves (a quarter of the cycles).
+   */
+  @Test
+  void killedChild_inManagedModeWithValueLog_losesNoAcknowledgedTransaction(TestInfo info)
+      throws Exception {
+    run(info, false, true, true);
+  }
+
+  private void run(TestInfo info, boolean sync, boolean separate, boolean managed)
+      throws Exception {
     long seed = TestSeeds.seed(info);
     Random r = new Random(seed);
     // The cycles are split between the variants with and without a value log.
     int all = Integer.getInteger("sett.crash.cycles", 40);
-    int cycles = separate ? all / 2 : all - all / 2;
+    int cycles = managed ? all / 4 : separate ? all / 2 : all - all / 2;
     Path dir = null;
     long[] lastAcked = new long[CrashChild.SLOTS];
     long nextId = 0;
@@ -72,7 +84,7 @@ class CrashLoopTest {
       long startId = nextId;
       ChildJvm child = ChildJvm.start(root.resolve("child" + cycle + ".err"), "256m",
           CrashChild.class, dir.toString(), Boolean.toString(sync), Long.toString(startId),
-          Boolean.toString(separate));
+          Boolean.toString(separate), Boolean.toString(managed));
       long maxAck = startId - 1;
       int acks = 0;
       List<String> rest;
@@ -105,8 +117,9 @@ class CrashLoopTest {
         }
       }
 
-      long maxSeen = verify(dir, sync, separate, lastAcked, "cycle " + cycle + " seed "
-          + TestSeeds.format(seed) + (separate ? " valueThreshold=64" : ""));
+      long maxSeen = verify(dir, sync, separate, managed, lastAcked, "cycle " + cycle + " seed "
+          + TestSeeds.format(seed) + (separate ? " valueThreshold=64" : "")
+          + (managed ? " managed" : ""));
       nextId = Math.max(maxAck, maxSeen) + 1; // maxSeen covers ids that committed unacknowledged
       acksInDir += acks;
     }
@@ -145,10 +158,10 @@ class CrashLoopTest {
   }
 
   /** Opens the database and checks every slot; returns the highest transaction id found. */
-  private static long verify(Path dir, boolean sync, boolean separate, long[] lastAcked,
-      String where) {
+  private static long verify(Path dir, boolean sync, boolean separate, boolean managed,
+      long[] lastAcked, String where) {
     long maxSeen = -1;
-    try (Db db = Db.open(CrashChild.options(dir, sync, separate))) {
+    try (Db db = Db.open(CrashChild.options(dir, sync, separate, managed))) {
       for (int slot = 0; slot < CrashChild.SLOTS; slot++) {
         int sl = slot;
         String[] vals = db.view(txn -> {

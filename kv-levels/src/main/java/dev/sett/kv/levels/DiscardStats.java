@@ -138,14 +138,51 @@ public final class DiscardStats implements Closeable {
       return damaged(e.getMessage());
     }
     h.checkIdentity(FILE_NAME, dbId, 0); // an intact file of another database: refuse
+    try {
+      readBody(in, h, out);
+      return true;
+    } catch (CorruptionException e) {
+      out.clear();
+      return damaged(e.getMessage());
+    }
+  }
+
+  /**
+   * Checks {@value #FILE_NAME} as open reads it, changing nothing, and reports damage that open
+   * would log and start over from (for a check of the whole database: the statistics are a hint,
+   * but a damaged file is still damage).
+   *
+   * @param storage the database directory
+   * @param dbId the database's id
+   * @return the number of entries
+   * @throws java.nio.file.NoSuchFileException if there is no such file (a database whose
+   *     compactions never found garbage)
+   * @throws CorruptionException naming the file and the offset of the damage
+   * @throws UnsupportedFormatException if a newer format wrote it
+   * @throws IOException if it cannot be read
+   */
+  public static long verify(Storage storage, byte[] dbId) throws IOException {
+    try (ReadableFile in = storage.openRead(FILE_NAME)) {
+      FileHeader h = FileHeader.read(in, MAGIC, FORMAT, 1, VERSION_CURRENT);
+      h.checkIdentity(FILE_NAME, dbId, 0);
+      Map<Long, Long> entries = new TreeMap<>();
+      readBody(in, h, entries);
+      return entries.size();
+    }
+  }
+
+  /** Reads and checks the body after header {@code h} into {@code out}. */
+  private static void readBody(ReadableFile in, FileHeader h, Map<Long, Long> out)
+      throws IOException {
     long size = in.size();
     long bodyLength = size - h.length();
     if (bodyLength < 8) {
-      return damaged("body of " + bodyLength + " bytes at offset " + h.length()
-          + " is too short for a count and a checksum");
+      throw new CorruptionException(FILE_NAME, h.length(), "body of " + bodyLength
+          + " bytes is too short for a count and a checksum");
     }
     if (bodyLength > 8L + (long) MAX_ENTRIES * ENTRY) {
-      return damaged("body of " + bodyLength + " bytes is too large");
+      throw new CorruptionException(FILE_NAME, h.length(), "body of " + bodyLength
+          + " bytes is too large");
     }
     byte[] body = new byte[(int) bodyLength];
     in.readFully(h.length(), body, 0, body.length);
@@ -153,11 +190,13 @@ public final class DiscardStats implements Closeable {
     crc.update(body, 0, body.length - 4);
     int stored = BigEndian.getInt(body, body.length - 4);
     if (stored != (int) crc.getValue()) {
-      return damaged("body checksum mismatch at offset " + (size - 4));
+      // As for BANNED: the offset of the checksum, which covers the whole body.
+      throw new CorruptionException(FILE_NAME, size - 4, "body checksum mismatch");
     }
     long count = BigEndian.getInt(body, 0) & 0xFFFF_FFFFL;
     if (count * ENTRY + 8 != bodyLength) {
-      return damaged("count " + count + " does not match a body of " + bodyLength + " bytes");
+      throw new CorruptionException(FILE_NAME, h.length(), "count " + count
+          + " does not match a body of " + bodyLength + " bytes");
     }
     long previous = -1;
     for (int i = 0; i < count; i++) {
@@ -165,13 +204,12 @@ public final class DiscardStats implements Closeable {
       long fileId = BigEndian.getLong(body, pos);
       long bytes = BigEndian.getLong(body, pos + 8);
       if (fileId <= previous || bytes <= 0) {
-        return damaged("entry " + i + " at offset " + (h.length() + pos) + " (file " + fileId
-            + ", " + bytes + " bytes) is out of order or not positive");
+        throw new CorruptionException(FILE_NAME, h.length() + pos, "entry " + i + " (file "
+            + fileId + ", " + bytes + " bytes) is out of order or not positive");
       }
       previous = fileId;
       out.put(fileId, bytes);
     }
-    return true;
   }
 
   private static boolean damaged(String why) {

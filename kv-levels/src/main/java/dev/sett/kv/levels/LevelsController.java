@@ -9,8 +9,10 @@ import dev.sett.kv.spi.CompactionStrategy;
 import dev.sett.kv.spi.CompactionStrategy.Plan;
 import dev.sett.kv.spi.EntryIterator;
 import dev.sett.kv.spi.StoredValue;
+import dev.sett.kv.spi.Table;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -113,6 +115,15 @@ public final class LevelsController implements Closeable {
     return new Snapshot(state.acquire());
   }
 
+  /**
+   * A table of a {@link Snapshot}.
+   *
+   * @param level its level
+   * @param fileName its file's name
+   * @param table the open table, readable until the snapshot closes
+   */
+  public record PinnedTable(int level, String fileName, Table table) {}
+
   /** Tables pinned for reading: they stay open until {@link #close()}. */
   public static final class Snapshot implements AutoCloseable {
     private final TableSet set;
@@ -143,6 +154,21 @@ public final class LevelsController implements Closeable {
      */
     public List<byte[]> splitKeys(int wanted) {
       return set.splitKeys(wanted);
+    }
+
+    /**
+     * The pinned tables, level by level (L0 newest first, deeper levels in key order).
+     *
+     * @return every table with its level and file name; valid until {@link #close()}
+     */
+    public List<PinnedTable> tables() {
+      List<PinnedTable> all = new ArrayList<>();
+      for (int level = 0; level < set.levels.length; level++) {
+        for (TableHandle t : set.levels[level]) {
+          all.add(new PinnedTable(level, t.fileName, t.table));
+        }
+      }
+      return all;
     }
 
     @Override

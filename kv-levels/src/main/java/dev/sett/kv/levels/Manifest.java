@@ -189,15 +189,72 @@ public final class Manifest implements Closeable {
     if (!storage.readOnly()) {
       storage.delete(TEMP_NAME); // a rewrite a crash interrupted: the old file is in place
     }
-    FileHeader header;
+    Contents c = read(storage);
+    Map<Long, TableEntry> tables = new HashMap<>(c.state().tables());
+    if (storage.readOnly()) {
+      // Read-only: a torn tail is left as it is (it was never acknowledged) and no change can
+      // be applied (apply refuses: there is no file to append to).
+      return new Manifest(storage, c.header(), rewriteThreshold, tables,
+          c.state().walFlushedThrough(), c.deletions(), null);
+    }
+    WritableFile out = storage.openForAppend(FILE_NAME);
+    try {
+      if (c.tornTail()) {
+        LOG.log(System.Logger.Level.WARNING, "MANIFEST: dropping {0} bytes of a record cut short"
+            + " by a crash at offset {1}", c.size() - c.validEnd(), c.validEnd());
+        out.truncate(c.validEnd());
+        out.sync();
+      }
+    } catch (IOException | RuntimeException e) {
+      out.close();
+      throw e;
+    }
+    return new Manifest(storage, c.header(), rewriteThreshold, tables,
+        c.state().walFlushedThrough(), c.deletions(), out);
+  }
+
+  /**
+   * What reading the file found.
+   *
+   * @param header the file header (the database id)
+   * @param state the tables and flushed WAL id after replaying every valid record
+   * @param records the valid records replayed
+   * @param deletions the table deletions among them
+   * @param validEnd where the valid records end
+   * @param size the file's length
+   */
+  public record Contents(FileHeader header, State state, long records, long deletions,
+      long validEnd, long size) {
+
+    /**
+     * Whether the last record is cut short or fails its checksum with no valid record after it:
+     * a torn append that {@link Manifest#open} drops.
+     *
+     * @return {@code true} if bytes follow the last valid record
+     */
+    public boolean tornTail() {
+      return validEnd < size;
+    }
+  }
+
+  /**
+   * Reads and replays the file, changing nothing (no torn tail is cut, no temp file deleted).
+   *
+   * @param storage the database directory
+   * @return what the file holds
+   * @throws CorruptionException if the header fails its checks or a damaged record is followed
+   *     by a valid one
+   * @throws UnsupportedFormatException if it was written by a newer format
+   * @throws IOException if it cannot be read
+   */
+  public static Contents read(Storage storage) throws IOException {
     Map<Long, TableEntry> tables = new HashMap<>();
     long[] walFlushed = {0};
     long deletions = 0;
-    long validEnd;
-    long size;
+    long records = 0;
     try (ReadableFile in = storage.openRead(FILE_NAME)) {
-      header = FileHeader.read(in, MAGIC, FORMAT, 1, VERSION_CURRENT);
-      size = in.size();
+      FileHeader header = FileHeader.read(in, MAGIC, FORMAT, 1, VERSION_CURRENT);
+      long size = in.size();
       if (size - header.length() > Integer.MAX_VALUE - 16) {
         throw new CorruptionException(FILE_NAME, 0, "file of " + size + " bytes is too large");
       }
@@ -218,29 +275,38 @@ public final class Manifest implements Closeable {
         byte[] payload = java.util.Arrays.copyOfRange(body, pos + RECORD_HEADER,
             pos + RECORD_HEADER + len);
         deletions += replay(payload, header.length() + (long) pos, tables, walFlushed);
+        records++;
         pos += RECORD_HEADER + len;
       }
-      validEnd = header.length() + (long) pos;
+      return new Contents(header, new State(tables, walFlushed[0]), records, deletions,
+          header.length() + (long) pos, size);
     }
-    if (storage.readOnly()) {
-      // Read-only: a torn tail is left as it is (it was never acknowledged) and no change can
-      // be applied (apply refuses: there is no file to append to).
-      return new Manifest(storage, header, rewriteThreshold, tables, walFlushed[0], deletions,
-          null);
+  }
+
+  /**
+   * Reads only the header (for a check that found a damaged record but still needs the database
+   * id).
+   *
+   * @param storage the database directory
+   * @return the header
+   * @throws CorruptionException if it fails its checks
+   * @throws IOException if it cannot be read
+   */
+  public static FileHeader readHeader(Storage storage) throws IOException {
+    try (ReadableFile in = storage.openRead(FILE_NAME)) {
+      return FileHeader.read(in, MAGIC, FORMAT, 1, VERSION_CURRENT);
     }
-    WritableFile out = storage.openForAppend(FILE_NAME);
-    try {
-      if (validEnd < size) {
-        LOG.log(System.Logger.Level.WARNING, "MANIFEST: dropping {0} bytes of a record cut short"
-            + " by a crash at offset {1}", size - validEnd, validEnd);
-        out.truncate(validEnd);
-        out.sync();
-      }
-    } catch (IOException | RuntimeException e) {
-      out.close();
-      throw e;
-    }
-    return new Manifest(storage, header, rewriteThreshold, tables, walFlushed[0], deletions, out);
+  }
+
+  /**
+   * Reads this open MANIFEST's file again, as {@link #read} does, while no change is appended
+   * (for a check of an open database: an append in progress would look like a torn tail).
+   *
+   * @return what the file holds
+   * @throws IOException if it cannot be read
+   */
+  public synchronized Contents reread() throws IOException {
+    return read(storage);
   }
 
   /**

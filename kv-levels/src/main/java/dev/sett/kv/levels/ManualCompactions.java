@@ -134,21 +134,7 @@ final class ManualCompactions {
               break;
             }
           }
-          List<Input> inputs = new ArrayList<>();
-          inputs.add(new Input(top, topIds));
-          if (out != top) {
-            List<Long> bottomIds = new ArrayList<>();
-            for (TableHandle t : s.levels[out]) {
-              if (t.overlaps(hull.smallest(), hull.largest())) {
-                bottomIds.add(t.id);
-              }
-            }
-            if (!bottomIds.isEmpty()) {
-              inputs.add(new Input(out, bottomIds));
-            }
-          }
-          long size = Math.max(state.config().memTableSize(), 2L << 20);
-          job = admission.admitLocked(s, new Plan(inputs, out, size, 0,
+          job = admission.admitLocked(s, plan(s, top, topIds, hull, out,
               "range L" + top + "->L" + out));
           if (job == null) {
             throw new IllegalStateException("could not plan a range compaction L" + top
@@ -245,12 +231,21 @@ final class ManualCompactions {
       topIds.add(t.id);
       range = KeyRange.hull(range, t.smallest, t.largest);
     }
+    return plan(s, top, topIds, range, out, reason);
+  }
+
+  /**
+   * A plan merging tables {@code topIds} of level {@code top}, spanning {@code hull}, with the
+   * tables of level {@code out} that overlap it.
+   */
+  private Plan plan(TableSet s, int top, List<Long> topIds, KeyRange hull, int out,
+      String reason) {
     List<Input> inputs = new ArrayList<>();
     inputs.add(new Input(top, topIds));
     if (out != top) {
       List<Long> bottomIds = new ArrayList<>();
       for (TableHandle t : s.levels[out]) {
-        if (t.overlaps(range.smallest(), range.largest())) {
+        if (t.overlaps(hull.smallest(), hull.largest())) {
           bottomIds.add(t.id);
         }
       }

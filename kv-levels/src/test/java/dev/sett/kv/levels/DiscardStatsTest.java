@@ -204,6 +204,37 @@ class DiscardStatsTest {
   }
 
   @Test
+  void verify_countsEntries_andReportsDamageWithItsOffset_changingNothing() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> DiscardStats.verify(s, DB));
+    try (DiscardStats d = DiscardStats.open(s, DB)) {
+      d.add(Map.of(1L, 10L, 2L, 20L, 3L, 30L));
+    }
+    assertEquals(3, DiscardStats.verify(s, DB));
+    byte[] good = readAll(s, DiscardStats.FILE_NAME);
+    int header = good.length - 4 - 3 * 16 - 4;
+    // A damaged entry: the body checksum, stored in the last four bytes, fails.
+    byte[] bad = good.clone();
+    bad[header + 4 + 9] ^= 1;
+    writeAll(s, DiscardStats.FILE_NAME, bad);
+    CorruptionException e = assertThrows(CorruptionException.class,
+        () -> DiscardStats.verify(s, DB));
+    assertEquals(good.length - 4, e.offset(), e.getMessage());
+    assertEquals(DiscardStats.FILE_NAME, e.file().orElseThrow());
+    assertTrue(Arrays.equals(bad, readAll(s, DiscardStats.FILE_NAME)), "nothing rewritten");
+    // A damaged header: offset 0.
+    bad = good.clone();
+    bad[2] ^= 1;
+    writeAll(s, DiscardStats.FILE_NAME, bad);
+    e = assertThrows(CorruptionException.class, () -> DiscardStats.verify(s, DB));
+    assertEquals(0, e.offset());
+    // Another database's file.
+    writeAll(s, DiscardStats.FILE_NAME, good);
+    e = assertThrows(CorruptionException.class, () -> DiscardStats.verify(s, OTHER_DB));
+    assertEquals(0, e.offset());
+  }
+
+  @Test
   void entriesOutOfOrder_orNotPositive_areDamage() throws IOException {
     MemoryStorage s = new MemoryStorage();
     FileHeader h = new FileHeader(DiscardStats.MAGIC, DiscardStats.FORMAT, 1, DB, 0);

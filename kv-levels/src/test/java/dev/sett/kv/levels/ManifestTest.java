@@ -97,6 +97,27 @@ class ManifestTest {
   }
 
   @Test
+  void read_reportsATornTail_butCutsNothing_andRereadSeesTheOpenFile() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    try (Manifest m = Manifest.create(s)) {
+      m.apply(List.of(Change.create(1, 0, "sst-v1")), 1);
+      m.apply(List.of(Change.create(2, 1, "sst-v1")), 2);
+      Manifest.Contents c = m.reread();
+      assertEquals(2, c.records());
+      assertEquals(m.state(), c.state());
+      assertEquals(c.size(), c.validEnd());
+    }
+    byte[] full = readAll(s);
+    writeAll(s, java.util.Arrays.copyOf(full, full.length - 3));
+    Manifest.Contents c = Manifest.read(s);
+    assertTrue(c.tornTail());
+    assertEquals(1, c.records());
+    assertEquals(full.length - 3, c.size());
+    assertEquals(full.length - 3, readAll(s).length, "read cuts nothing");
+    assertArrayEquals(c.header().dbId(), Manifest.readHeader(s).dbId());
+  }
+
+  @Test
   void damageBeforeTheLastRecordIsCorruption() throws IOException {
     MemoryStorage s = new MemoryStorage();
     try (Manifest m = Manifest.create(s)) {

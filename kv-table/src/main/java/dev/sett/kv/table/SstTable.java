@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class SstTable implements Table {
   private final ReadableFile file;
   private final String name;
+  private final byte[] dbId;
   private final long id;
   private final long dataStart;
   private final long size;
@@ -42,10 +43,11 @@ final class SstTable implements Table {
   private final BlockCache indexCache;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SstTable(ReadableFile file, long id, long dataStart, long size, TableMeta meta,
-      TableContext context) {
+  private SstTable(ReadableFile file, byte[] dbId, long id, long dataStart, long size,
+      TableMeta meta, TableContext context) {
     this.file = file;
     this.name = file.name();
+    this.dbId = dbId.clone();
     this.id = id;
     this.dataStart = dataStart;
     this.size = size;
@@ -58,10 +60,21 @@ final class SstTable implements Table {
   static SstTable open(ReadableFile in, TableContext context) throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(context, "context");
+    Layout l = readLayout(in, context.dbId(), context.fileId());
+    return new SstTable(in, context.dbId(), context.fileId(), l.dataStart(), l.size(), l.meta(),
+        context);
+  }
+
+  /** Where a table's regions lie, from its header and footer. */
+  private record Layout(long dataStart, long size, TableMeta meta) {}
+
+  /** Reads and checks the header (identity included), trailer and meta, and their tiling. */
+  private static Layout readLayout(ReadableFile in, byte[] dbId, long fileId)
+      throws IOException {
     String name = in.name();
     FileHeader header = FileHeader.read(in, SstV1Format.MAGIC, SstV1Format.NAME,
         SstV1Format.VERSION, SstV1Format.VERSION);
-    header.checkIdentity(name, context.dbId(), context.fileId());
+    header.checkIdentity(name, dbId, fileId);
     long size = in.size();
     long dataStart = header.length();
     long trailerOffset = size - TableMeta.TRAILER;
@@ -90,7 +103,7 @@ final class SstTable implements Table {
       throw new CorruptionException(name, metaOffset, "meta does not describe this file: "
           + meta + " with data from " + dataStart + " and meta at " + metaOffset);
     }
-    return new SstTable(in, header.fileId(), dataStart, size, meta, context);
+    return new Layout(dataStart, size, meta);
   }
 
   @Override
@@ -208,14 +221,20 @@ final class SstTable implements Table {
     if (cached != null) {
       return new BlockIndex(cached);
     }
-    long offset = meta.indexOffset();
-    byte[] raw = BlockCodec.open(name, offset, "index",
-        read(file, offset, meta.indexLength(), "index"));
-    BlockIndex index = BlockIndex.check(name, offset, raw, meta.blockCount(), dataStart, offset);
+    byte[] raw = readIndex();
     if (fill) {
       indexCache.put(id, BlockCache.INDEX_BLOCK, raw);
     }
-    return index;
+    return new BlockIndex(raw);
+  }
+
+  /** The index unit read from the file and checked: checksum, then structure. */
+  private byte[] readIndex() throws IOException {
+    long offset = meta.indexOffset();
+    byte[] raw = BlockCodec.open(name, offset, "index",
+        read(file, offset, meta.indexLength(), "index"));
+    BlockIndex.check(name, offset, raw, meta.blockCount(), dataStart, offset);
+    return raw;
   }
 
   /** The bloom filter's bytes, from the index cache or the file (the table has one). */
@@ -224,11 +243,17 @@ final class SstTable implements Table {
     if (cached != null) {
       return cached;
     }
+    byte[] raw = readBloom();
+    indexCache.put(id, BlockCache.BLOOM_BLOCK, raw);
+    return raw;
+  }
+
+  /** The bloom filter unit read from the file and checked. */
+  private byte[] readBloom() throws IOException {
     long offset = meta.bloomOffset();
     byte[] raw = BlockCodec.open(name, offset, "bloom filter",
         read(file, offset, meta.bloomLength(), "bloom filter"));
     BloomFilter.check(name, offset, raw);
-    indexCache.put(id, BlockCache.BLOOM_BLOCK, raw);
     return raw;
   }
 
@@ -242,14 +267,50 @@ final class SstTable implements Table {
     if (cached != null) {
       return new DataBlock(cached);
     }
+    DataBlock block = readBlock(index, i);
+    if (fill) {
+      blockCache.put(id, i, block.bytes());
+    }
+    return block;
+  }
+
+  /** Data block {@code i} read from the file and checked: checksum, then structure. */
+  private DataBlock readBlock(BlockIndex index, int i) throws IOException {
     long offset = index.blockOffset(i);
     byte[] raw = BlockCodec.open(name, offset, "data block", i,
         read(file, offset, index.blockLength(i), "data block", i));
-    DataBlock block = DataBlock.check(name, offset, i, raw);
-    if (fill) {
-      blockCache.put(id, i, raw);
+    return DataBlock.check(name, offset, i, raw);
+  }
+
+  /**
+   * Reads every byte of the file, never from the caches (a cached copy proves nothing about the
+   * bytes on disk): header, trailer and meta as open does, then every unit as a read would; then
+   * checks that the blocks hold the number of entries the footer records.
+   */
+  @Override
+  public long verify() throws IOException {
+    ensureOpen();
+    // Header and footer again: open checked them, but the bytes on disk may have changed since.
+    Layout now = readLayout(file, dbId, id);
+    if (now.size() != size || !now.meta().equals(meta)) {
+      throw new CorruptionException(name, now.meta().bloomOffset() + now.meta().bloomLength(),
+          "the footer no longer matches what was read at open (" + meta + ", now "
+              + now.meta() + ")");
     }
-    return block;
+    BlockIndex index = new BlockIndex(readIndex());
+    if (meta.bloomLength() != 0) {
+      readBloom();
+    }
+    long entries = 0;
+    for (int i = 0; i < index.count(); i++) {
+      entries += readBlock(index, i).count();
+    }
+    if (entries != meta.entryCount()) {
+      // The regions tile the file, so the meta starts where the bloom filter ends.
+      throw new CorruptionException(name, meta.bloomOffset() + meta.bloomLength(), "the blocks"
+          + " hold " + entries + " entries, the meta says " + meta.entryCount());
+    }
+    return entries;
   }
 
   private static byte[] read(ReadableFile in, long offset, int length, String what)

@@ -402,6 +402,101 @@ public abstract class ValueLogContract {
     }
   }
 
+  /** The records of each file, from a scan of the open log. */
+  private static Map<Long, Long> recordsPerFile(ValueLog log) throws IOException {
+    Map<Long, Long> out = new TreeMap<>();
+    for (long id : log.fileIds()) {
+      long[] n = {0};
+      log.scan(id, rec -> ++n[0] > 0);
+      out.put(id, n[0]);
+    }
+    return out;
+  }
+
+  @Test
+  void verifyFile_ofACleanLog_checksEveryFileAndRecord_andChangesNothing(TestInfo info)
+      throws IOException {
+    long seed = TestSeeds.seed(info);
+    Random r = new Random(seed);
+    MemoryStorage s = new MemoryStorage();
+    Map<Long, Long> values;
+    List<String> names = new ArrayList<>();
+    try (ValueLog log = open(s, 600, 1000)) {
+      appendGroups(log, r, 12, 3, 100, false, 0);
+      values = recordsPerFile(log);
+      for (long id : log.fileIds()) {
+        names.add(log.fileName(id));
+      }
+    }
+    assertEquals(names, format().fileNames(s), "seed " + TestSeeds.format(seed));
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      byte[] before = bytesOf(s, name);
+      long checked = format().verifyFile(s, DB_ID, name, i == names.size() - 1);
+      long id = values.keySet().stream().toList().get(i);
+      // Sync marks are records too, so at least the values.
+      assertTrue(checked >= values.get(id), "seed " + TestSeeds.format(seed) + ", " + name
+          + ": " + checked + " records checked, " + values.get(id) + " values");
+      assertArrayEquals(before, bytesOf(s, name), name + " unchanged");
+    }
+  }
+
+  @Test
+  void verifyFile_reportsDamage_aTornTail_andAnotherDatabase_changingNothing(TestInfo info)
+      throws IOException {
+    long seed = TestSeeds.seed(info);
+    Random r = new Random(seed);
+    MemoryStorage s = new MemoryStorage();
+    List<Written> written;
+    try (ValueLog log = open(s, 600, 1000)) {
+      written = appendGroups(log, r, 12, 3, 100, true, 0);
+    }
+    List<String> names = format().fileNames(s);
+    String newest = names.get(names.size() - 1);
+    Written sealed = written.get(0);
+    Written last = written.get(written.size() - 1);
+    String sealedName;
+    String lastName;
+    try (ValueLog log = open(s, 600, 1000)) {
+      sealedName = log.fileName(sealed.pointer().fileId());
+      lastName = log.fileName(last.pointer().fileId());
+    }
+    assertEquals(newest, lastName);
+    String why = "seed " + TestSeeds.format(seed);
+
+    // A flipped byte in a sealed file's first record: damage at that record.
+    long at = sealed.pointer().offset() + 2;
+    MemoryStorage damaged = copyOf(s, sealedName, b -> {
+      b[(int) at] ^= 0x5A;
+      return b;
+    });
+    byte[] before = bytesOf(damaged, sealedName);
+    CorruptionException e = assertThrows(CorruptionException.class,
+        () -> format().verifyFile(damaged, DB_ID, sealedName, false), why);
+    assertCorruption(e, sealedName, sealed.pointer().offset(), why);
+    assertArrayEquals(before, bytesOf(damaged, sealedName), "verify changes nothing");
+
+    // The newest file cut inside its last record: reported, not cut.
+    long cutAt = last.pointer().offset() + last.pointer().recordLength() / 2;
+    MemoryStorage torn = copyOf(s, lastName, b -> Arrays.copyOf(b, (int) cutAt));
+    e = assertThrows(CorruptionException.class,
+        () -> format().verifyFile(torn, DB_ID, lastName, true), why);
+    assertCorruption(e, lastName, last.pointer().offset(), why);
+    assertTrue(e.getMessage().contains("torn tail"), e.getMessage());
+    assertEquals(cutAt, bytesOf(torn, lastName).length, "the torn tail is left as it is");
+
+    // A file of another database.
+    byte[] otherDb = DB_ID.clone();
+    otherDb[0] ^= 1;
+    e = assertThrows(CorruptionException.class,
+        () -> format().verifyFile(s, otherDb, sealedName, false), why);
+    assertCorruption(e, sealedName, 0, why);
+
+    // Misuse: a name that is not the format's.
+    assertThrows(IllegalArgumentException.class,
+        () -> format().verifyFile(s, DB_ID, "MANIFEST", false));
+  }
+
   @Test
   void badPointers_areCorruptionNamingFileAndOffset() throws IOException {
     MemoryStorage s = new MemoryStorage();

@@ -159,7 +159,8 @@ final class FileValueLog implements ValueLog {
     }
   }
 
-  private void load() throws IOException {
+  /** The ids of the value log files in {@code storage}, ascending. */
+  static List<Long> fileIds(Storage storage) throws IOException {
     List<Long> ids = new ArrayList<>();
     for (String n : storage.list()) {
       long id = idOf(n);
@@ -168,6 +169,11 @@ final class FileValueLog implements ValueLog {
       }
     }
     ids.sort(null);
+    return ids;
+  }
+
+  private void load() throws IOException {
+    List<Long> ids = fileIds(storage);
     // A newest file too short for its header was being created when the process stopped: its
     // header was never synced, so no record was ever written to it.
     while (!ids.isEmpty()) {
@@ -230,36 +236,15 @@ final class FileValueLog implements ValueLog {
    */
   private void recoverNewest(VlogFile f) throws IOException {
     long size = f.end;
-    RecordReader r = new RecordReader(f.in, size);
-    long pos = HEADER_LENGTH;
-    long lastMark = HEADER_LENGTH;
-    int entries = 0;
-    String problem = null;
-    while (pos < size) {
-      int n = r.next(pos);
-      if (n < 0) {
-        problem = r.header.problem;
-        break;
-      }
-      if (r.header.kind == VlogRecords.KIND_SYNC_MARK) {
-        if (!r.header.isSyncMark() || r.header.version > pos) {
-          problem = "malformed sync mark";
-          break;
-        }
-        lastMark = Math.max(lastMark, r.header.version);
-      } else {
-        entries++;
-      }
-      pos += n;
-    }
+    Walk found = walk(f.in, size);
+    long pos = found.validEnd;
     if (pos < size) {
-      long synced = r.syncMarkBeyond(pos + 1);
-      if (synced > pos) {
-        throw new CorruptionException(f.name, pos, problem + "; a later sync mark shows the"
-            + " file was synced up to offset " + synced);
+      if (found.syncedBeyond > pos) {
+        throw new CorruptionException(f.name, pos, found.problem + "; a later sync mark shows"
+            + " the file was synced up to offset " + found.syncedBeyond);
       }
       LOG.log(System.Logger.Level.WARNING, "{0}: torn tail at offset {1} ({2}); dropping {3}"
-          + " bytes that were never synced", f.name, pos, problem, size - pos);
+          + " bytes that were never synced", f.name, pos, found.problem, size - pos);
     }
     if (storage.readOnly()) {
       f.end = pos; // reads stop before a torn tail; the file is left as it is
@@ -284,9 +269,84 @@ final class FileValueLog implements ValueLog {
     syncedUpTo = pos;
     fileStartTotal = totalWritten;
     fileStartOffset = pos;
-    markedUpTo = lastMark;
-    activeEntries = entries;
+    markedUpTo = found.lastMark;
+    activeEntries = found.values;
     active = f;
+  }
+
+  /**
+   * What a pass over a file's records found.
+   *
+   * @param validEnd where the first bad record starts, or the end of the file
+   * @param values the value records before it
+   * @param records every record before it, sync marks included
+   * @param lastMark the highest offset a sync mark before it records (at least the header's end)
+   * @param problem why the record at {@code validEnd} is bad, {@code null} if none is
+   * @param syncedBeyond the highest offset a valid sync mark after the bad record records, -1 if
+   *     none (or no bad record): beyond the bad record means it had been synced, so it is damage
+   */
+  private record Walk(long validEnd, int values, long records, long lastMark, String problem,
+      long syncedBeyond) {}
+
+  /**
+   * Checks the records of a file from the end of its header to {@code size}, stopping at the
+   * first one that is incomplete, fails its checks or is a malformed sync mark. The one record
+   * walk of the format: the open-time recovery of the newest file and {@link #verifyFile} use it.
+   */
+  private static Walk walk(ReadableFile in, long size) throws IOException {
+    RecordReader r = new RecordReader(in, size);
+    long pos = HEADER_LENGTH;
+    long lastMark = HEADER_LENGTH;
+    int values = 0;
+    long records = 0;
+    String problem = null;
+    while (pos < size) {
+      int n = r.next(pos);
+      if (n < 0) {
+        problem = r.header.problem;
+        break;
+      }
+      if (r.header.kind == VlogRecords.KIND_SYNC_MARK) {
+        if (!r.header.isSyncMark() || r.header.version > pos) {
+          problem = "malformed sync mark";
+          break;
+        }
+        lastMark = Math.max(lastMark, r.header.version);
+      } else {
+        values++;
+      }
+      records++;
+      pos += n;
+    }
+    long synced = pos < size ? r.syncMarkBeyond(pos + 1) : -1;
+    return new Walk(pos, values, records, lastMark, problem, synced);
+  }
+
+  /**
+   * Checks one file without opening the log (see {@link
+   * dev.sett.kv.spi.ValueLogFormat#verifyFile}): header, identity, every record.
+   */
+  static long verifyFile(Storage storage, byte[] dbId, String name, boolean newest)
+      throws IOException {
+    long id = idOf(name);
+    if (id < 0) {
+      throw new IllegalArgumentException(name + " is not a value log file name");
+    }
+    try (ReadableFile in = storage.openRead(name)) {
+      FileHeader.read(in, VlogRecords.MAGIC, VlogRecords.FORMAT, 1, VlogRecords.VERSION)
+          .checkIdentity(name, dbId, id);
+      long size = in.size();
+      Walk w = walk(in, size);
+      if (w.validEnd < size) {
+        String why = !newest ? " in a sealed file"
+            : w.syncedBeyond > w.validEnd ? "; a later sync mark shows the file was synced up to"
+                + " offset " + w.syncedBeyond
+            : "; no later sync mark covers it, so it is a torn tail of the newest file that the"
+                + " next open cuts (" + (size - w.validEnd) + " bytes)";
+        throw new CorruptionException(name, w.validEnd, w.problem + why);
+      }
+      return w.records;
+    }
   }
 
   /** Creates file {@code id}: header written and synced, name synced, before any record. */

@@ -5,6 +5,8 @@ import dev.sett.kv.io.Storage;
 import dev.sett.kv.spi.ValueLog;
 import dev.sett.kv.spi.ValueLogFormat;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code vlog-v1} value log format (see {@code docs/formats/vlog.md}): files {@code
@@ -38,5 +40,20 @@ public final class VlogV1Format implements ValueLogFormat {
   public ValueLog open(Storage storage, byte[] dbId, long maxFileSize, int maxEntries,
       long bytesPerSync) throws IOException {
     return FileValueLog.open(storage, dbId, maxFileSize, maxEntries, bytesPerSync);
+  }
+
+  @Override
+  public long verifyFile(Storage storage, byte[] dbId, String fileName, boolean newest)
+      throws IOException {
+    return FileValueLog.verifyFile(storage, dbId, fileName, newest);
+  }
+
+  @Override
+  public List<String> fileNames(Storage storage) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (long id : FileValueLog.fileIds(storage)) {
+      names.add(FileValueLog.name(id));
+    }
+    return names;
   }
 }
