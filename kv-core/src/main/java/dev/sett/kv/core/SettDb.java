@@ -475,7 +475,8 @@ final class SettDb implements Db {
     if (best != null && best.version() > levels.maxVersion()) {
       return best;
     }
-    StoredValue inTables = levels.get(key, readTs);
+    StoredValue inTables = options.managedTxns() ? levels.getNewestInAnyLevel(key, readTs)
+        : levels.get(key, readTs);
     if (best == null) {
       return inTables;
     }

@@ -64,29 +64,11 @@ import java.util.function.Function;
  * <p>Not thread-safe itself: one verifier per check.
  */
 final class Verifier {
-  /** Tables opened for a check read past the caches; this one keeps nothing. */
-  private static final BlockCache NO_CACHE = new BlockCache() {
-    @Override
-    public byte[] get(long tableId, int blockIndex) {
-      return null;
-    }
-
-    @Override
-    public void put(long tableId, int blockIndex, byte[] block) {}
-
-    @Override
-    public void invalidate(long tableId) {}
-
-    @Override
-    public long sizeBytes() {
-      return 0;
-    }
-
-    @Override
-    public long capacityBytes() {
-      return 0;
-    }
-  };
+  /**
+   * Tables opened for a check read past the caches: the {@code none} provider's cache keeps
+   * nothing.
+   */
+  private static final BlockCache NO_CACHE = Registries.blockCaches().select("none").create(0);
 
   private final Storage storage;
   private final boolean open;

@@ -71,6 +71,29 @@ class ManagedModeTest {
     }
   }
 
+  /**
+   * A commit at an old timestamp can reach L0 after a newer version of its key went down to the
+   * last level; a point read must still find the newer one (it stopped at the first level with a
+   * version, and returned the older).
+   */
+  @Test
+  void anOldCommitInLevelZero_doesNotHideANewerVersionInADeeperLevel() {
+    try (Db db = Db.open(managed().numCompactors(0).build())) {
+      commitAt(db, 30, K, v(30));
+      for (int i = 0; i < 300; i++) { // fills memtables: flushed to L0
+        commitAt(db, 31 + i, ("fill" + i).getBytes(), new byte[500]);
+      }
+      db.flatten(1); // k@30 goes down
+      commitAt(db, 20, K, v(20));
+      for (int i = 0; i < 300; i++) { // k@20 is flushed to L0, where nothing compacts it
+        commitAt(db, 400 + i, ("fill" + i).getBytes(), new byte[500]);
+      }
+      assertTrue(db.stats().levels().get(0).tables() > 0, "" + db.stats().levels());
+      assertArrayEquals(v(30), readAt(db, 1000, K));
+      assertArrayEquals(v(20), readAt(db, 25, K));
+    }
+  }
+
   @Test
   void aReadWriteTransaction_conflictsWithCommitsAboveItsReadTimestamp() {
     try (Db db = Db.open(managed().build())) {

@@ -102,7 +102,20 @@ public final class LevelsController implements Closeable {
    * @throws DbClosedException if the levels are closed
    */
   public StoredValue get(byte[] key, long readTs) {
-    return reader.get(key, readTs);
+    return reader.get(key, readTs, false);
+  }
+
+  /**
+   * As {@link #get(byte[], long)}, for a tree whose deeper levels may hold newer versions of a
+   * key than shallower ones (managed mode, where commits come in any timestamp order): every
+   * level is read and the newest version at or below {@code readTs} wins, as in Badger.
+   *
+   * @param key the user key
+   * @param readTs the read timestamp
+   * @return the version, tombstones included, or {@code null}
+   */
+  public StoredValue getNewestInAnyLevel(byte[] key, long readTs) {
+    return reader.get(key, readTs, true);
   }
 
   /**

@@ -31,11 +31,14 @@ final class LevelsReader {
   /**
    * The newest version of {@code key} at or below {@code readTs} in the tables: every L0 table
    * whose range holds the key (bloom filter first), then one table per deeper level, stopping at
-   * the first level that has a version (deeper levels hold only older ones).
+   * the first level that has a version (deeper levels hold only older ones) unless {@code
+   * anyLevel}: then every level is read (in managed mode a commit at an old timestamp may reach
+   * L0 after a newer version of its key went down), and only a version at exactly {@code readTs}
+   * ends the search early.
    *
    * @throws StorageException if a table cannot be read
    */
-  StoredValue get(byte[] key, long readTs) {
+  StoredValue get(byte[] key, long readTs, boolean anyLevel) {
     TableSet s = state.acquire();
     TableHandle t = null;
     try {
@@ -52,19 +55,22 @@ final class LevelsReader {
           }
         }
       }
-      if (best != null) {
+      if (best != null && (!anyLevel || best.version() == readTs)) {
         return best;
       }
       for (int i = 1; i < s.levels.length; i++) {
         t = TableSet.find(s.levels[i], key);
         if (t != null) {
           StoredValue v = t.table.get(key, readTs);
-          if (v != null) {
-            return v;
+          if (v != null && (best == null || v.version() > best.version())) {
+            best = v;
+            if (!anyLevel || v.version() == readTs) {
+              return v;
+            }
           }
         }
       }
-      return null;
+      return best;
     } catch (IOException e) {
       throw new StorageException(t == null ? null : t.fileName, "cannot read table: " + e, e);
     } finally {
