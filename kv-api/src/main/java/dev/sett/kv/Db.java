@@ -210,7 +210,7 @@ public interface Db extends AutoCloseable {
    * @throws IllegalArgumentException if {@code matches} is empty
    * @throws DbClosedException if the database is closed
    */
-  default Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback) {
+  default Subscription subscribe(List<Match> matches, Consumer<List<KeyValue>> callback) {
     return subscribe(matches, callback, DEFAULT_SUBSCRIBER_BUFFER);
   }
 
@@ -230,7 +230,7 @@ public interface Db extends AutoCloseable {
    * @throws IllegalArgumentException if {@code matches} is empty or the buffer below 1
    * @throws DbClosedException if the database is closed
    */
-  Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback,
+  Subscription subscribe(List<Match> matches, Consumer<List<KeyValue>> callback,
       int maxPendingChanges);
 
   /**

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One version of one key as a {@link Stream} emits it (Badger's {@code pb.KV}): everything a
+ * One version of one key as a {@link Stream} emits it and a {@link Db#subscribe subscription}
+ * receives it (Badger's {@code pb.KV}, used for both): everything a
  * backup needs to write that version back at the same timestamp, namely the key, the value, the
  * version, the expiry, the user meta byte and whether the version is a delete (a tombstone, whose
  * value is empty). Immutable: {@link #key()} and {@link #value()} return copies.

@@ -1,6 +1,6 @@
 package dev.sett.kv.core;
 
-import dev.sett.kv.Change;
+import dev.sett.kv.KeyValue;
 import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
@@ -745,7 +745,7 @@ final class SettDb implements Db {
   }
 
   @Override
-  public Subscription subscribe(List<Match> matches, Consumer<List<Change>> callback,
+  public Subscription subscribe(List<Match> matches, Consumer<List<KeyValue>> callback,
       int maxPendingChanges) {
     Objects.requireNonNull(matches, "matches");
     Objects.requireNonNull(callback, "callback");

@@ -1,6 +1,6 @@
 package dev.sett.kv.core;
 
-import dev.sett.kv.Change;
+import dev.sett.kv.KeyValue;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.Match;
 import dev.sett.kv.SubscriberOverflowException;
@@ -29,18 +29,18 @@ final class Subscriber implements Subscription {
 
   private final Subscriptions owner;
   private final List<Match> matches;
-  private final Consumer<List<Change>> callback;
+  private final Consumer<List<KeyValue>> callback;
   private final int maxPending;
   private final Thread thread;
   private final Object lock = new Object();
-  private final ArrayDeque<List<Change>> queue = new ArrayDeque<>();
+  private final ArrayDeque<List<KeyValue>> queue = new ArrayDeque<>();
   private int pending;
   private boolean ended;
   private boolean dbClosed;
   private Throwable failure;
   private volatile boolean active = true;
 
-  Subscriber(Subscriptions owner, List<Match> matches, Consumer<List<Change>> callback,
+  Subscriber(Subscriptions owner, List<Match> matches, Consumer<List<KeyValue>> callback,
       int maxPending, String threadName) {
     this.owner = owner;
     this.matches = List.copyOf(matches);
@@ -65,7 +65,7 @@ final class Subscriber implements Subscription {
   }
 
   /** Queues a batch; ends the subscription instead if it would pass its buffer. Never waits. */
-  void offer(List<Change> batch) {
+  void offer(List<KeyValue> batch) {
     synchronized (lock) {
       if (ended) {
         return;
@@ -106,7 +106,7 @@ final class Subscriber implements Subscription {
 
   private void run() {
     while (true) {
-      List<Change> batch;
+      List<KeyValue> batch;
       synchronized (lock) {
         while (queue.isEmpty() && !ended && !dbClosed) {
           try {

@@ -1,6 +1,6 @@
 package dev.sett.kv.core;
 
-import dev.sett.kv.Change;
+import dev.sett.kv.KeyValue;
 import dev.sett.kv.Match;
 import dev.sett.kv.spi.EntryMeta;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class Subscriptions {
   }
 
   /** Starts a subscription. */
-  Subscriber add(List<Match> matches, Consumer<List<Change>> callback, int maxPending) {
+  Subscriber add(List<Match> matches, Consumer<List<KeyValue>> callback, int maxPending) {
     Subscriber s = new Subscriber(this, matches, callback, maxPending,
         "sett-subscriber-" + created.incrementAndGet());
     subscribers.add(s);
@@ -50,7 +50,7 @@ final class Subscriptions {
       return;
     }
     for (Subscriber s : subscribers) {
-      List<Change> batch = null;
+      List<KeyValue> batch = null;
       for (int i = from; i < to; i++) {
         WriteRequest r = group.get(i);
         if (r.versions != null) {
@@ -71,12 +71,12 @@ final class Subscriptions {
     }
   }
 
-  private static Change change(WriteRequest r, int j) {
+  private static KeyValue change(WriteRequest r, int j) {
     boolean deleted = (r.metas[j] & EntryMeta.DELETE) != 0;
     byte[] value = deleted ? new byte[0]
         : r.userValues != null ? r.userValues[j] : r.values[j];
-    // Change returns copies, so subscribers share these arrays safely.
-    return new Change(r.keys[j], value, r.commitTs, r.userMetas[j], r.expiresAt[j], deleted);
+    // KeyValue copies them: the request's arrays stay the write path's.
+    return new KeyValue(r.keys[j], value, r.commitTs, r.expiresAt[j], r.userMetas[j], deleted);
   }
 
   /** The database closed: every subscriber delivers what it has queued, then ends. */

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sett.kv.Change;
+import dev.sett.kv.KeyValue;
 import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.Entry;
@@ -44,10 +44,10 @@ class SubscribeTest {
   }
 
   /** Takes {@code n} changes from the queue, failing if they do not come. */
-  private static List<Change> take(BlockingQueue<Change> q, int n) throws InterruptedException {
-    List<Change> got = new ArrayList<>();
+  private static List<KeyValue> take(BlockingQueue<KeyValue> q, int n) throws InterruptedException {
+    List<KeyValue> got = new ArrayList<>();
     while (got.size() < n) {
-      Change c = q.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      KeyValue c = q.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertTrue(c != null, "only " + got.size() + " of " + n + " changes arrived");
       got.add(c);
     }
@@ -57,7 +57,7 @@ class SubscribeTest {
   @Test
   void matchingChanges_arriveInCommitOrder_withTheirValuesAsWritten() throws Exception {
     Options o = LsmModelTest.separateValues(LsmModelTest.smallTree(dir), 64).build();
-    BlockingQueue<Change> q = new LinkedBlockingQueue<>();
+    BlockingQueue<KeyValue> q = new LinkedBlockingQueue<>();
     try (Db db = Db.open(o);
          Subscription s = db.subscribe(List.of(Match.prefix(b("a/"))), q::addAll)) {
       byte[] big = new byte[500]; // goes to the value log: delivered as written, not a pointer
@@ -72,10 +72,10 @@ class SubscribeTest {
       db.update(t -> t.delete(b("a/3")));
       db.update(t -> t.setEntry(Entry.of(b("a/ttl"), b("x")).withUserMeta((byte) 9)
           .withTtl(Duration.ofHours(1))));
-      List<Change> got = take(q, 202);
+      List<KeyValue> got = take(q, 202);
       long last = 0;
       for (int i = 0; i < 200; i++) {
-        Change c = got.get(i);
+        KeyValue c = got.get(i);
         assertArrayEquals(b("a/" + i), c.key());
         assertArrayEquals(i % 2 == 0 ? big : b("v" + i), c.value(), "change " + i);
         assertTrue(c.version() > last, "commit order");
@@ -108,7 +108,7 @@ class SubscribeTest {
   void aSlowSubscriber_isEndedWhenItsBufferOverflows_andNeverStallsWriters() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch inCallback = new CountDownLatch(1);
-    BlockingQueue<Change> fast = new LinkedBlockingQueue<>();
+    BlockingQueue<KeyValue> fast = new LinkedBlockingQueue<>();
     try (Db db = Db.open(LsmModelTest.smallTree(dir).build())) {
       Subscription slow = db.subscribe(List.of(Match.prefix(new byte[0])), batch -> {
         inCallback.countDown();
@@ -136,7 +136,7 @@ class SubscribeTest {
 
   @Test
   void aFailingCallback_endsOnlyItsSubscription() throws Exception {
-    BlockingQueue<Change> other = new LinkedBlockingQueue<>();
+    BlockingQueue<KeyValue> other = new LinkedBlockingQueue<>();
     IllegalStateException boom = new IllegalStateException("boom");
     try (Db db = Db.open(LsmModelTest.smallTree(dir).build())) {
       Subscription failing = db.subscribe(List.of(Match.prefix(b("k"))), batch -> {
@@ -155,7 +155,7 @@ class SubscribeTest {
   @Test
   void cancel_stopsDelivery_alsoFromTheCallback_andClose_deliversWhatWasQueuedThenEnds()
       throws Exception {
-    BlockingQueue<Change> got = new LinkedBlockingQueue<>();
+    BlockingQueue<KeyValue> got = new LinkedBlockingQueue<>();
     Db db = Db.open(LsmModelTest.smallTree(dir).build());
     try {
       Subscription[] self = new Subscription[1];
@@ -209,7 +209,7 @@ class SubscribeTest {
   void valueLogRewrites_areNotDelivered() throws Exception {
     Options o = LsmModelTest.separateValues(LsmModelTest.smallTree(dir), 0)
         .valueLogGcInterval(Duration.ZERO).build();
-    BlockingQueue<Change> got = new LinkedBlockingQueue<>();
+    BlockingQueue<KeyValue> got = new LinkedBlockingQueue<>();
     try (Db db = Db.open(o)) {
       for (int round = 0; round < 10; round++) {
         for (int i = 0; i < 100; i++) {
@@ -224,7 +224,7 @@ class SubscribeTest {
         }
         assertTrue(db.stats().valueLogValuesRewritten() > 0, "GC rewrote values");
         db.update(t -> t.set(b("marker"), b("m")));
-        Change c = take(got, 1).get(0);
+        KeyValue c = take(got, 1).get(0);
         assertArrayEquals(b("marker"), c.key(), "the first change delivered is the user's");
       }
     }
