@@ -454,6 +454,83 @@ class BackupTest {
   }
 
   @Test
+  void anInterruptedThread_backsUpAndLoadsAll_andKeepsItsInterrupt() {
+    byte[] good = sampleBackup("src");
+    try (Db dst = Db.open(tree("dst").build())) {
+      dst.update(t -> t.set(b("zzz"), b("1"))); // not empty: batches through the write path
+      Thread.currentThread().interrupt();
+      try {
+        LoadResult r = load(dst, good);
+        assertEquals(4, r.loaded());
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        dst.backup(out, 0);
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+        try (Db other = Db.open(small().build())) {
+          assertEquals(5, load(other, out.toByteArray()).records());
+        }
+      } finally {
+        Thread.interrupted();
+      }
+    }
+  }
+
+  @Test
+  void aBackupBesideClose_endsOrFailsClearly_andNothingHangs() throws Exception {
+    Db db = Db.open(tree("src").build());
+    for (int i = 0; i < 2000; i++) {
+      int n = i;
+      db.update(t -> t.set(b(String.format("k%05d", n)), new byte[300]));
+    }
+    java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    OutputStream slow = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        writing.countDown();
+        try {
+          closed.await(); // the backup is under way when the database closes
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        sink.write(b, off, len);
+      }
+    };
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread backup = new Thread(() -> {
+      try {
+        outcome.set(db.backup(slow, 0));
+      } catch (RuntimeException e) {
+        outcome.set(e);
+      }
+    });
+    backup.start();
+    writing.await();
+    db.close();
+    closed.countDown();
+    backup.join(60_000);
+    assertFalse(backup.isAlive(), "the backup ended");
+    Object o = outcome.get();
+    if (o instanceof RuntimeException e) {
+      assertTrue(e instanceof DbClosedException || e instanceof dev.sett.kv.KvException,
+          "a clear failure: " + e);
+    } else { // it finished from what it had pinned: then it is whole
+      try (Db other = Db.open(small().build())) {
+        assertEquals(2000, load(other, sink.toByteArray()).records());
+      }
+    }
+    try (Db again = Db.open(tree("src").build())) {
+      assertEquals(300, (int) again.view(t -> t.get(b("k01999")).value().length));
+    }
+  }
+
+  @Test
   void misuse_isRefusedClearly_andTheDatabaseGoesOn() {
     try (Db db = Db.open(small().build())) {
       assertThrows(NullPointerException.class, () -> db.backup(null, 0));

@@ -215,6 +215,38 @@ class DropTest {
   }
 
   @Test
+  void aDropBesideClose_endsOrFailsClearly_andTheDatabaseReopens() throws Exception {
+    Db db = Db.open(tree().build());
+    fill(db, "p/", 3000, 300, new Random(5));
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    Thread drop = new Thread(() -> {
+      started.countDown();
+      try {
+        outcome.set(db.dropPrefix(b("p/")));
+      } catch (RuntimeException e) {
+        outcome.set(e);
+      }
+    });
+    drop.start();
+    started.await();
+    db.close();
+    drop.join(60_000);
+    assertTrue(!drop.isAlive(), "the drop ended");
+    Object o = outcome.get();
+    assertTrue(o instanceof Long || o instanceof DbClosedException
+        || o instanceof dev.sett.kv.KvException, "finished, or failed clearly: " + o);
+    try (Db again = Db.open(tree().build())) {
+      List<String> left = keys(again);
+      assertTrue(left.size() <= 3000, "" + left.size());
+      if (o instanceof Long) {
+        assertEquals(List.of(), left, "a drop that returned deleted everything");
+      }
+      again.update(t -> t.set(b("p/after"), b("v")));
+    }
+  }
+
+  @Test
   void misuse_isRefused_andTheDatabaseGoesOn() {
     try (Db db = Db.open(Options.inMemory().memTableSize(256 << 10).build())) {
       db.update(t -> t.set(b("k"), b("v")));
