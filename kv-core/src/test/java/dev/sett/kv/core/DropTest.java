@@ -111,9 +111,8 @@ class DropTest {
       long dropped = db.dropPrefix(b("big/"), b("a0"), b("a"), b("big/000")); // overlapping ones
       assertEquals(3200, dropped);
       assertEquals(expected, keys(db));
+      // Table bytes are no measure here: what sat in the memtable before is in tables now.
       DbStats after = db.stats();
-      assertTrue(tableBytes(after) < tableBytes(before), "tables " + tableBytes(before) + " -> "
-          + tableBytes(after));
       assertEquals(0, entriesInTables((SettDb) db, "big/") + entriesInTables((SettDb) db, "a"),
           "no version and no tombstone of a dropped key is left in a table");
       assertTrue(entriesInTables((SettDb) db, "small/") >= 1000);
