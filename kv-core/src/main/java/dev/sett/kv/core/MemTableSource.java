@@ -51,6 +51,17 @@ final class MemTableSource {
     return new MemTableHandle(create(), walId, this);
   }
 
+  /**
+   * A new memtable of {@code capacityBytes} rather than the usual capacity, for one that never
+   * takes writes (a read-only open's mutable memtable): no full arena for nothing.
+   */
+  MemTableHandle newSmallHandle(long walId, long capacityBytes) {
+    synchronized (this) {
+      inUse++;
+    }
+    return new MemTableHandle(factory.create(Math.min(capacity, capacityBytes)), walId, this);
+  }
+
   /** A new, empty memtable: the spare's memory if there is a spare, else a fresh one. */
   MemTable create() {
     MemTable old;

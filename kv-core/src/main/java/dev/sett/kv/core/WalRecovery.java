@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class WalRecovery {
   private static final System.Logger LOG = System.getLogger(WalRecovery.class.getName());
+  /** The capacity of a read-only open's empty mutable memtable: it never takes a write. */
+  static final long READ_ONLY_MUTABLE_BYTES = 64 << 10;
 
   /**
    * What recovery found and opened.
@@ -130,7 +132,7 @@ final class WalRecovery {
     if (readOnly) {
       wal = null; // nothing is written: the newest replayed memtable, or an empty one, is last
       if (handles.isEmpty()) {
-        mutable = memTables.newHandle(nextWalId);
+        mutable = memTables.newSmallHandle(nextWalId, READ_ONLY_MUTABLE_BYTES);
       } else {
         mutable = handles.remove(handles.size() - 1);
       }

@@ -185,6 +185,18 @@ class ReadOnlyTest {
   }
 
   @Test
+  void aCleanReadOnlyOpen_holdsNoFullMemtableArena() {
+    try (Db db = Db.open(Options.builder(dir).build())) { // 64 MiB memtables
+      db.update(t -> t.set(b("k"), b("v")));
+    }
+    try (Db db = Db.open(Options.builder(dir).readOnly(true).build())) {
+      assertTrue(db.stats().memTableBytes() <= WalRecovery.READ_ONLY_MUTABLE_BYTES,
+          "memtables hold " + db.stats().memTableBytes() + " bytes");
+      assertEquals("v", db.view(t -> new String(t.get(b("k")).value())));
+    }
+  }
+
+  @Test
   void aDirectoryWithoutADatabase_isRefused_andNothingIsCreated() throws IOException {
     Path missing = dir.resolve("missing");
     StorageException e = assertThrows(StorageException.class,
