@@ -804,6 +804,9 @@ final class SettDb implements Db {
   public StreamWriter newStreamWriter() {
     checkOpen();
     checkWritable("newStreamWriter");
+    // First without registering: while registered, even for a moment, commits are refused, and a
+    // load into a database that holds data must never refuse the commits made beside it.
+    checkStillEmpty();
     // Tables of the base size, as flushes and compactions make them at the first levels.
     TableStreamWriter w = new TableStreamWriter(this, levels.bulkTables(options.baseTableSize()));
     if (!streamWriter.compareAndSet(null, w)) {
