@@ -92,9 +92,9 @@ final class ManualCompactions {
    * Pushes the tables holding keys in {@code [lo, hi]} down level by level into the last one:
    * all of L0 (its tables may overlap each other, so a part of it cannot go down alone), then in
    * each deeper level the tables overlapping the range, merged with the overlapping tables of the
-   * next level below that has any, until they reach the last level, where tombstones are dropped
-   * with the versions they delete (a range found only in the last level is compacted there by
-   * itself).
+   * next level below that holds any table, until they reach the last level, where tombstones are
+   * dropped with the versions they delete (a range found only in the last level is compacted
+   * there by itself).
    *
    * @throws StorageException if a compaction fails
    */
@@ -127,9 +127,11 @@ final class ManualCompactions {
               hull = KeyRange.hull(hull, t.smallest, t.largest);
             }
           }
+          // Into the next level that holds any table (as flatten does): with a level between
+          // them left out, a table there could overlap what the output level's inputs add.
           out = last;
           for (int i = top + 1; i < last; i++) {
-            if (anyOverlaps(s.levels[i], hull.smallest(), hull.largest())) {
+            if (s.levels[i].length > 0) {
               out = i;
               break;
             }
