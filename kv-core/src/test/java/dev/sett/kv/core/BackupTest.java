@@ -436,9 +436,27 @@ class BackupTest {
           failed.set(t);
         }
       });
+      java.util.concurrent.atomic.AtomicBoolean loading =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread syncer = new Thread(() -> { // sync() beside the load never fails nor waits forever
+        try {
+          while (loading.get()) {
+            dst.sync();
+          }
+        } catch (Throwable t) {
+          failed.set(t);
+        }
+      });
       writer.start();
-      LoadResult r = dst.load(new ByteArrayInputStream(backup), 2);
+      syncer.start();
+      LoadResult r;
+      try {
+        r = dst.load(new ByteArrayInputStream(backup), 2);
+      } finally {
+        loading.set(false);
+      }
       writer.join();
+      syncer.join();
       assertNull(failed.get());
       assertEquals(r.records(), r.loaded() + r.skipped());
       dst.flatten(1);

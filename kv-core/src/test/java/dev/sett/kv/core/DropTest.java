@@ -197,13 +197,28 @@ class DropTest {
           failed.set(t);
         }
       });
+      Thread syncer = new Thread(() -> { // sync() beside the drop never fails nor hangs
+        try {
+          while (dropping.get()) {
+            db.sync();
+          }
+        } catch (Throwable t) {
+          failed.set(t);
+        }
+      });
       writer.start();
       reader.start();
+      syncer.start();
       started.await();
-      long dropped = db.dropPrefix(b("p/0"));
-      dropping.set(false);
+      long dropped;
+      try {
+        dropped = db.dropPrefix(b("p/0"));
+      } finally {
+        dropping.set(false);
+      }
       writer.join();
       reader.join();
+      syncer.join();
       assertNull(failed.get());
       assertEquals(2000, dropped);
       List<String> left = keys(db);
