@@ -89,7 +89,10 @@ final class DbIterator implements KvIterator {
     this.prefix = onlyKey != null ? onlyKey : options.prefix();
     this.reverse = options.reverse();
     this.allVersions = options.allVersions() || onlyKey != null;
-    this.sinceTs = options.sinceTs();
+    // sinceTs 0 means "every version". A transaction's own writes carry its read timestamp, which
+    // is 0 in a database nothing was committed to yet, so "above 0" would hide them: -1 keeps
+    // every version, those pending writes included.
+    this.sinceTs = options.sinceTs() == 0 ? -1 : options.sinceTs();
     this.onlyKey = onlyKey;
     this.now = db.nowSeconds();
     this.values = db.values();

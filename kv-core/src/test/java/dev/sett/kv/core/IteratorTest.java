@@ -63,6 +63,21 @@ class IteratorTest {
   }
 
   @Test
+  void aTransactionsOwnWrites_areIterated_inADatabaseNothingWasCommittedTo() {
+    // Its read timestamp is 0 there, and its pending writes carry it: they were hidden as if
+    // at or below the default sinceTs until sinceTs 0 came to mean "every version".
+    try (Db db = Db.open(Options.inMemory().build()); Txn txn = db.newTransaction(true)) {
+      txn.set(b("k2"), b("v2"));
+      txn.set(b("k1"), b("v1"));
+      assertEquals(List.of("k1@0=v1", "k2@0=v2"), collect(txn, IteratorOptions.DEFAULT, null));
+      assertEquals(List.of("k2@0=v2", "k1@0=v1"),
+          collect(txn, IteratorOptions.builder().reverse(true).build(), null));
+      assertEquals(List.of("k2@0=v2"),
+          collect(txn, IteratorOptions.builder().prefix(b("k")).build(), b("k2")));
+    }
+  }
+
+  @Test
   void forwardAndReverse_atEveryReadTimestamp() {
     try (Db db = badgerEdgeCase()) {
       checkBadgerEdgeCase(db);
