@@ -1,0 +1,479 @@
+package dev.sett.kv.kafka;
+
+import dev.sett.kv.Db;
+import dev.sett.kv.DbClosedException;
+import dev.sett.kv.Item;
+import dev.sett.kv.IteratorOptions;
+import dev.sett.kv.KvException;
+import dev.sett.kv.KvIterator;
+import dev.sett.kv.Options;
+import dev.sett.kv.Txn;
+import dev.sett.kv.TxnTooBigException;
+import dev.sett.kv.WriteBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper;
+import org.apache.kafka.streams.query.Position;
+
+/**
+ * One Sett database behind one Kafka Streams store: the transactional write buffer, the committed
+ * changelog offsets and query position kept beside the data, batched restore, and the iterators
+ * the store handed out. Every store kind (key-value, window, session) keeps its data through one
+ * of these, under keys it lays out itself inside the {@link StoreKeys#DATA} namespace.
+ *
+ * <p><b>Why a transaction.</b> Kafka Streams 4.3 lets a store keep its own changelog offsets
+ * ({@code managesOffsets()}); after a crash it restores only the changelog after {@link
+ * #committedOffset}. That is only right if the store holds exactly what those offsets cover: under
+ * exactly-once, writes after the last commit belong to a Kafka transaction that may be aborted.
+ * So writes gather in one Sett transaction, and {@link #commit} writes them together with the
+ * offsets and the position in one atomic commit. A crash loses the buffer and the offsets alike,
+ * and the changelog supplies both again.
+ *
+ * <p>When the buffer outgrows one Sett commit ({@link Options#maxBatchSize()}), it is committed
+ * early ("spilled"). Under exactly-once that would leave uncommitted data on disk, so a spill first
+ * writes a dirty mark that the next {@link #commit} clears; a store reopened with the mark set
+ * reports no committed offset, and Kafka Streams wipes and restores it (what it does for every
+ * store that keeps no offsets). Under at-least-once, data ahead of the offsets is harmless (the
+ * restore replays it), so no mark is written.
+ *
+ * <p>Concurrency notes. The writer is the stream thread that processes the task (or, while the
+ * task restores, the thread that restores it; Kafka hands a task between threads with a
+ * happens-before edge). Only the writer touches {@link #txn}. Reads on the writer's thread see the
+ * buffer; reads on any other thread (interactive queries) see what the last commit wrote, through
+ * their own read-only transaction, so they never touch the writer's transaction. {@link
+ * #writer} is volatile and set by every write. The iterator set is concurrent because a query
+ * thread's iterators are tracked too, and {@link #close} (on the writer) closes them all. The
+ * positions are guarded by their own monitors; the committed one is replaced, never modified.
+ */
+final class StoreDb implements AutoCloseable {
+  private final String name;
+  private final Db db;
+  private final boolean exactlyOnce;
+  private final Set<StoreIterator<?>> iterators = ConcurrentHashMap.newKeySet();
+  private final Position position;
+  private volatile Position committedPosition;
+  private volatile Thread writer;
+  private volatile boolean open = true;
+
+  private Txn txn; // the writer's buffer; null when nothing is buffered and no read opened it
+  private long buffered; // writes in txn
+  private boolean dirty; // a spill under exactly-once wrote the dirty mark
+  private boolean positionChanged;
+
+  StoreDb(String name, Db db, boolean exactlyOnce) {
+    this.name = name;
+    this.db = db;
+    this.exactlyOnce = exactlyOnce;
+    this.writer = Thread.currentThread();
+    this.position = loadPosition();
+    this.committedPosition = position.copy();
+    this.dirty = exists(StoreKeys.DIRTY_KEY);
+  }
+
+  /** The store's name (for messages). */
+  String name() {
+    return name;
+  }
+
+  /** The database (for statistics). */
+  Db db() {
+    return db;
+  }
+
+  boolean isOpen() {
+    return open;
+  }
+
+  /** The live position: what the writer has applied. Callers synchronize on it to change it. */
+  Position position() {
+    return position;
+  }
+
+  /** The position of what the last commit wrote (what other threads' reads see). */
+  Position committedPosition() {
+    return committedPosition;
+  }
+
+  /** Whether the calling thread reads the write buffer (it is the writer's). */
+  boolean readsBuffer() {
+    return Thread.currentThread() == writer && txn != null;
+  }
+
+  /** The position a query on the calling thread answers at. */
+  Position positionForReader() {
+    if (readsBuffer()) {
+      synchronized (position) {
+        return position.copy();
+      }
+    }
+    return committedPosition;
+  }
+
+  /** Marks that the live position moved (the writer applied a record). */
+  void positionChanged() {
+    positionChanged = true;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The value under a data key, or null. */
+  byte[] get(byte[] key) {
+    checkOpen();
+    try {
+      if (readsBuffer()) {
+        Item item = txn.get(key);
+        return item == null ? null : item.value();
+      }
+      try (Txn read = db.newTransaction(false)) {
+        Item item = read.get(key);
+        return item == null ? null : item.value();
+      }
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } catch (KvException e) {
+      throw new ProcessorStateException("store " + name + ": read failed", e);
+    }
+  }
+
+  private boolean exists(byte[] key) {
+    try (Txn read = db.newTransaction(false)) {
+      return read.get(key) != null;
+    }
+  }
+
+  /**
+   * An iterator over data keys in [{@code from}, {@code to}] (either may be null: open), or over
+   * keys starting with {@code prefix} when it is not null. The result is tracked until closed.
+   */
+  <T> StoreIterator<T> iterate(byte[] from, byte[] to, byte[] prefix, boolean reverse,
+      StoreIterator.Decoder<T> decoder) {
+    checkOpen();
+    Txn read = null;
+    boolean own = !readsBuffer();
+    try {
+      read = own ? db.newTransaction(false) : txn;
+      byte[] p = prefix != null ? prefix : StoreKeys.DATA_PREFIX;
+      KvIterator it = read.newIterator(IteratorOptions.builder().prefix(p).reverse(reverse)
+          .build());
+      StoreIterator<T> si = new StoreIterator<>(this, own ? read : null, it, from, to, reverse,
+          decoder);
+      iterators.add(si);
+      return si;
+    } catch (DbClosedException e) {
+      if (own && read != null) {
+        read.close();
+      }
+      throw closed(e);
+    } catch (RuntimeException e) {
+      if (own && read != null) {
+        read.close();
+      }
+      throw e;
+    }
+  }
+
+  void iteratorClosed(StoreIterator<?> it) {
+    iterators.remove(it);
+  }
+
+  /** How many iterators are open (for tests). */
+  int openIterators() {
+    return iterators.size();
+  }
+
+  /**
+   * The number of data keys: counted exactly up to {@code limit}; beyond it, estimated from the
+   * bytes the counted entries took and the bytes the database holds.
+   */
+  long approximateCount(int limit) {
+    checkOpen();
+    boolean own = !readsBuffer();
+    Txn read = own ? db.newTransaction(false) : txn;
+    long n = 0;
+    long bytes = 0;
+    try (KvIterator it = read.newIterator(IteratorOptions.builder()
+        .prefix(StoreKeys.DATA_PREFIX).keysOnly(true).build())) {
+      for (it.rewind(); it.valid(); it.next()) {
+        Item item = it.item();
+        bytes += item.key().length + item.valueSize() + 16;
+        if (++n >= limit) {
+          var s = db.stats();
+          long total = s.tableBytes() + s.memTableBytes() + s.valueLogBytes();
+          return Math.max(n, total / Math.max(1, bytes / n));
+        }
+      }
+      return n;
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } finally {
+      if (own) {
+        read.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Buffers a write: {@code value} null deletes. */
+  void put(byte[] key, byte[] value) {
+    checkOpen();
+    writer = Thread.currentThread();
+    try {
+      try {
+        write(buffer(), key, value);
+      } catch (TxnTooBigException e) {
+        spill();
+        write(buffer(), key, value);
+      }
+      buffered++;
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (KvException e) {
+      throw new ProcessorStateException("store " + name + ": write failed", e);
+    }
+  }
+
+  private static void write(Txn t, byte[] key, byte[] value) {
+    if (value == null) {
+      t.delete(key);
+    } else {
+      t.set(key, value);
+    }
+  }
+
+  private Txn buffer() {
+    if (txn == null) {
+      txn = db.newTransaction(true);
+    }
+    return txn;
+  }
+
+  /** Commits the buffer early because it outgrew one commit (see the class notes). */
+  private void spill() {
+    if (exactlyOnce && !dirty) {
+      db.update(t -> t.set(StoreKeys.DIRTY_KEY, new byte[0]));
+      dirty = true;
+    }
+    Txn t = txn;
+    txn = null;
+    buffered = 0;
+    try (t) {
+      t.commit();
+    }
+  }
+
+  /**
+   * Commits the buffer together with the changelog offsets and the position, atomically.
+   *
+   * @param offsets changelog offsets to record (may be empty)
+   */
+  void commit(Map<TopicPartition, Long> offsets) {
+    checkOpen();
+    if (buffered == 0 && offsets.isEmpty() && !positionChanged && !dirty) {
+      closeReadBuffer();
+      return;
+    }
+    Position snapshot;
+    synchronized (position) {
+      snapshot = position.copy();
+    }
+    List<byte[][]> meta = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+      if (e.getValue() != null) {
+        meta.add(new byte[][] {StoreKeys.offset(e.getKey()), StoreKeys.longBytes(e.getValue())});
+      }
+    }
+    if (positionChanged) {
+      for (String topic : snapshot.getTopics()) {
+        for (Map.Entry<Integer, Long> p : snapshot.getPartitionPositions(topic).entrySet()) {
+          meta.add(new byte[][] {StoreKeys.position(topic, p.getKey()),
+              StoreKeys.longBytes(p.getValue())});
+        }
+      }
+    }
+    try {
+      Txn t = buffer();
+      try {
+        writeMeta(t, meta);
+      } catch (TxnTooBigException e) {
+        spill();
+        writeMeta(buffer(), meta);
+      }
+      Txn c = txn;
+      txn = null;
+      buffered = 0;
+      try (c) {
+        c.commit();
+      }
+      dirty = false;
+      positionChanged = false;
+      committedPosition = snapshot;
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } catch (KvException e) {
+      throw new ProcessorStateException("store " + name + ": commit failed", e);
+    }
+  }
+
+  private void writeMeta(Txn t, List<byte[][]> meta) {
+    for (byte[][] kv : meta) {
+      t.set(kv[0], kv[1]);
+    }
+    if (dirty) {
+      t.delete(StoreKeys.DIRTY_KEY);
+    }
+  }
+
+  /** Drops a transaction opened only for reads, so the next reads see newer commits. */
+  private void closeReadBuffer() {
+    if (txn != null && buffered == 0) {
+      txn.close();
+      txn = null;
+    }
+  }
+
+  /**
+   * The committed offset of a changelog partition, or null when none was committed or the store
+   * holds data beyond its offsets that exactly-once must not keep (see the class notes).
+   */
+  Long committedOffset(TopicPartition tp) {
+    checkOpen();
+    if (dirty && exactlyOnce) {
+      return null;
+    }
+    try (Txn read = db.newTransaction(false)) {
+      Item item = read.get(StoreKeys.offset(tp));
+      return item == null ? null : StoreKeys.longOf(item.value());
+    } catch (DbClosedException e) {
+      throw closed(e);
+    }
+  }
+
+  /**
+   * Writes one batch of changelog records (one Sett write batch per call), updating the position
+   * from the records' headers.
+   *
+   * @param records the records, keys already the store's own (the caller encodes them)
+   * @param keyOf the data key of a record key
+   * @param consistency whether the records carry position headers to check
+   */
+  void restore(Collection<ConsumerRecord<byte[], byte[]>> records,
+      java.util.function.Function<byte[], byte[]> keyOf, boolean consistency) {
+    checkOpen();
+    writer = Thread.currentThread();
+    if (buffered > 0) {
+      commit(Map.of()); // keep order: what was buffered came first
+    }
+    closeReadBuffer();
+    try (WriteBatch batch = db.newWriteBatch()) {
+      synchronized (position) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistency,
+              position);
+          byte[] key = keyOf.apply(r.key());
+          if (r.value() == null) {
+            batch.delete(key);
+          } else {
+            batch.set(key, r.value());
+          }
+        }
+      }
+      batch.flush();
+      positionChanged = true;
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } catch (KvException e) {
+      throw new ProcessorStateException("store " + name + ": restore failed", e);
+    }
+  }
+
+  private Position loadPosition() {
+    Position p = Position.emptyPosition();
+    try (Txn read = db.newTransaction(false);
+        KvIterator it = read.newIterator(IteratorOptions.builder()
+            .prefix(StoreKeys.POSITION_PREFIX).build())) {
+      for (it.rewind(); it.valid(); it.next()) {
+        Item item = it.item();
+        byte[] k = item.key();
+        p.withComponent(StoreKeys.topicOf(k), StoreKeys.partitionOf(k),
+            StoreKeys.longOf(item.value()));
+      }
+    }
+    return p;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private void checkOpen() {
+    if (!open) {
+      throw new InvalidStateStoreException("store " + name + " is not open");
+    }
+  }
+
+  InvalidStateStoreException closed(RuntimeException cause) {
+    return new InvalidStateStoreException("store " + name + " is closed", cause);
+  }
+
+  /**
+   * Closes the iterators still open, then the database. Under at-least-once the buffer is
+   * committed first (its data is no less safe than the changelog's); under exactly-once it is
+   * dropped, since it may belong to a transaction Kafka aborts.
+   */
+  @Override
+  public void close() {
+    if (!open) {
+      return;
+    }
+    open = false;
+    RuntimeException failure = null;
+    for (StoreIterator<?> it : iterators.toArray(new StoreIterator<?>[0])) {
+      it.close();
+    }
+    try {
+      if (txn != null) {
+        Txn t = txn;
+        txn = null;
+        try (t) {
+          if (!exactlyOnce && buffered > 0) {
+            t.commit();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      db.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw new ProcessorStateException("store " + name + ": close failed", failure);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StoreDb[" + name + ", buffered=" + buffered + ", dirty=" + dirty + "]";
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}
