@@ -8,7 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Supplies Sett key-value stores, plain or timestamped (see {@link SettStores}). */
 final class SettKeyValueBytesStoreSupplier implements KeyValueBytesStoreSupplier {
   /** The metrics scope of Sett's key-value stores. */
-  static final String METRICS_SCOPE = "sett-state";
+  static final String METRICS_SCOPE = "sett"; // Kafka tags metrics "<scope>-state-id"
 
   private final String name;
   private final boolean timestamped;
