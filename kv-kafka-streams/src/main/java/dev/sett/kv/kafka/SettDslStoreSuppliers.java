@@ -33,13 +33,11 @@ public class SettDslStoreSuppliers implements DslStoreSuppliers {
   @Override
   public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
     DslStoreFormat format = params.dslStoreFormat();
-    if (format == DslStoreFormat.HEADERS) {
-      throw new IllegalArgumentException("store " + params.name() + ": Sett has no store for"
-          + " the HEADERS format yet; use the TIMESTAMPED (default) format");
-    }
-    return format == DslStoreFormat.TIMESTAMPED
-        ? SettStores.persistentTimestampedKeyValueStore(params.name())
-        : SettStores.persistentKeyValueStore(params.name());
+    return switch (format) {
+      case HEADERS -> SettStores.persistentTimestampedKeyValueStoreWithHeaders(params.name());
+      case TIMESTAMPED -> SettStores.persistentTimestampedKeyValueStore(params.name());
+      case PLAIN -> SettStores.persistentKeyValueStore(params.name());
+    };
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class SettStores {
    * @return the supplier
    */
   public static KeyValueBytesStoreSupplier persistentKeyValueStore(String name) {
-    return new SettKeyValueBytesStoreSupplier(name, false);
+    return new SettKeyValueBytesStoreSupplier(name, SettKeyValueBytesStoreSupplier.Format.PLAIN);
   }
 
   /**
@@ -36,6 +36,19 @@ public final class SettStores {
    * @return the supplier
    */
   public static KeyValueBytesStoreSupplier persistentTimestampedKeyValueStore(String name) {
-    return new SettKeyValueBytesStoreSupplier(name, true);
+    return new SettKeyValueBytesStoreSupplier(name,
+        SettKeyValueBytesStoreSupplier.Format.TIMESTAMPED);
+  }
+
+  /**
+   * A persistent key-value store that keeps each value's timestamp and headers (it implements
+   * {@code HeadersBytesStore}); what the DSL uses with {@code dsl.store.format=HEADERS}.
+   *
+   * @param name the store's name
+   * @return the supplier
+   */
+  public static KeyValueBytesStoreSupplier persistentTimestampedKeyValueStoreWithHeaders(
+      String name) {
+    return new SettKeyValueBytesStoreSupplier.WithHeaders(name);
   }
 }
