@@ -148,11 +148,7 @@ class SettKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private void track(StoreDb s) {
-    Position p = s.position();
-    synchronized (p) {
-      StoreQueryUtils.updatePosition(p, context);
-    }
-    s.positionChanged();
+    s.trackPosition(context);
   }
 
   @Override

@@ -123,6 +123,14 @@ final class StoreDb implements AutoCloseable {
     positionChanged = true;
   }
 
+  /** Moves the live position to the record the writer is processing (every store's writes). */
+  void trackPosition(org.apache.kafka.streams.processor.StateStoreContext context) {
+    synchronized (position) {
+      org.apache.kafka.streams.state.internals.StoreQueryUtils.updatePosition(position, context);
+    }
+    positionChanged = true;
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** The value under a data key, or null. */
@@ -365,7 +373,8 @@ final class StoreDb implements AutoCloseable {
    * from the records' headers.
    *
    * @param records the records, keys already the store's own (the caller encodes them)
-   * @param keyOf the data key of a record key
+   * @param keyOf the data key of a record key, or null to skip the record (a window or session
+   *     store's record of an expired segment); a skipped record still moves the position
    * @param consistency whether the records carry position headers to check
    */
   void restore(Collection<ConsumerRecord<byte[], byte[]>> records,
@@ -382,6 +391,9 @@ final class StoreDb implements AutoCloseable {
           ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistency,
               position);
           byte[] key = keyOf.apply(r.key());
+          if (key == null) {
+            continue;
+          }
           if (r.value() == null) {
             batch.delete(key);
           } else {
@@ -411,6 +423,27 @@ final class StoreDb implements AutoCloseable {
       }
     }
     return p;
+  }
+
+  /**
+   * Deletes every committed key under the prefixes and reclaims their space ({@link
+   * Db#dropPrefix}): how window and session stores drop expired segments. Not part of the write
+   * buffer: callers commit first, so nothing buffered under the prefixes survives the drop.
+   *
+   * @return the number of keys deleted
+   */
+  long dropPrefixes(List<byte[]> prefixes) {
+    checkOpen();
+    if (prefixes.isEmpty()) {
+      return 0;
+    }
+    try {
+      return db.dropPrefix(prefixes.toArray(new byte[0][]));
+    } catch (DbClosedException e) {
+      throw closed(e);
+    } catch (KvException e) {
+      throw new ProcessorStateException("store " + name + ": dropping expired data failed", e);
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle

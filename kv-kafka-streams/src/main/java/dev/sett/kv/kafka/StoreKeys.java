@@ -20,12 +20,19 @@ final class StoreKeys {
   private static final byte OFFSET = 'o';
   private static final byte POSITION = 'p';
   private static final byte DIRTY = 'd';
+  private static final byte STREAM_TIME = 's';
 
   /** The longest Kafka key a store takes: Sett's limit less the namespace byte. */
   static final int MAX_KEY = dev.sett.kv.Options.MAX_KEY_SIZE - 1;
 
   /** The key of the mark that says data beyond the committed offsets may be on disk. */
   static final byte[] DIRTY_KEY = {META, DIRTY};
+
+  /**
+   * The key of a window or session store's observed stream time (what its retention is measured
+   * from), committed with the data so a reopened store expires what it expired before.
+   */
+  static final byte[] STREAM_TIME_KEY = {META, STREAM_TIME};
 
   /** Prefix of every committed-offset key. */
   static final byte[] OFFSET_PREFIX = {META, OFFSET};
