@@ -2,6 +2,7 @@ package dev.sett.kv.kafka;
 
 import java.util.Map;
 import org.apache.kafka.streams.DslStoreFormat;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.state.DslKeyValueParams;
 import org.apache.kafka.streams.state.DslSessionParams;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
@@ -45,14 +46,18 @@ public class SettDslStoreSuppliers implements DslStoreSuppliers {
    * ({@code retainDuplicates}).
    *
    * <p>With emit strategy ON_WINDOW_CLOSE, Kafka's own supplier returns a time-ordered store with
-   * a key index. What the DSL's processor asks of the store is the same as otherwise (point
-   * fetches and key fetches for the aggregation, and {@code fetchAll(timeFrom, timeTo)} to emit
-   * the windows that closed), and Sett's key-first store answers all of it correctly: the closed
-   * windows come out grouped by key instead of by time, which the processor does not rely on.
-   * What differs is the cost: {@code fetchAll} over a time range reads every entry of the
-   * segments that range touches, where a time-ordered layout reads only the closed windows. With
-   * Kafka's default segment interval (half the retention) that is up to about half the store per
-   * emit; an application emitting on close with a large store may prefer Kafka's store for it.
+   * a key index. What the DSL's processor asks of it: point fetches, key fetches (sliding
+   * windows) and {@code fetchAll(timeFrom, timeTo)} to emit the windows that closed, whose
+   * starts lie exactly at the retention's edge ({@code streamTime - retention}) when the
+   * retention is window size plus grace. Kafka's time-ordered store keeps that edge readable;
+   * its key-first store does not (it reads from {@code streamTime - retention + 1}) and would
+   * emit nothing. So the store served here is Sett's key-first window store set to read from
+   * the same edge as the time-ordered one ({@link SettWindowStore#minLiveTime}). Its results are
+   * the same windows, grouped by key instead of by time (the processor does not rely on the
+   * order). The cost differs: {@code fetchAll} over a time range reads every entry of the
+   * segments the range touches, where a time-ordered layout reads only the closed windows; with
+   * the default segment interval (half the retention, at least a minute) an emit reads up to two
+   * segments' worth of windows.
    */
   @Override
   public WindowBytesStoreSupplier windowStore(DslWindowParams params) {
@@ -61,18 +66,22 @@ public class SettDslStoreSuppliers implements DslStoreSuppliers {
       throw new IllegalArgumentException("window store " + params.name() + ": Sett has no store"
           + " for the HEADERS format yet; use the TIMESTAMPED (default) format");
     }
-    return format == DslStoreFormat.PLAIN
+    SettWindowBytesStoreSupplier supplier = (SettWindowBytesStoreSupplier)
+        (format == DslStoreFormat.PLAIN
         ? SettStores.persistentWindowStore(params.name(), params.retentionPeriod(),
             params.windowSize(), params.retainDuplicates())
         : SettStores.persistentTimestampedWindowStore(params.name(), params.retentionPeriod(),
-            params.windowSize(), params.retainDuplicates());
+            params.windowSize(), params.retainDuplicates()));
+    return params.emitStrategy().type() == EmitStrategy.StrategyType.ON_WINDOW_CLOSE
+        ? supplier.emittingOnClose() : supplier;
   }
 
   /**
    * Session stores of session-windowed aggregations. With emit strategy ON_WINDOW_CLOSE the DSL's
    * processor asks for the sessions that end in a time range ({@code findSessions(long, long)});
-   * Sett's session store answers it by reading the segments of that range (Kafka's plain session
-   * store does not answer it; its time-ordered one reads only the sessions in the range).
+   * Sett's session store answers it as Kafka's time-ordered one does (sessions at the retention's
+   * edge included), by reading the segments of that range, where the time-ordered layout reads
+   * only the sessions in the range. Kafka's plain session store does not answer it at all.
    */
   @Override
   public SessionBytesStoreSupplier sessionStore(DslSessionParams params) {

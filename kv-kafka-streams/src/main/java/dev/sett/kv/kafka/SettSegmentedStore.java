@@ -253,7 +253,7 @@ abstract class SettSegmentedStore implements StateStore {
     return SegmentKeys.segmentId(timestamp, segmentInterval);
   }
 
-  /** The oldest timestamp still readable. */
+  /** The oldest timestamp still readable (a store kind may move it; see SettWindowStore). */
   long minLiveTime() {
     return observedStreamTime - retentionPeriod + 1;
   }

@@ -124,46 +124,52 @@ final class SettSessionStore extends SettSegmentedStore implements SessionStore<
   public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(Bytes keyFrom, Bytes keyTo,
       long earliestSessionEndTime, long latestSessionStartTime) {
     return findRange(keyFrom, keyTo, earliestSessionEndTime, Long.MAX_VALUE,
-        latestSessionStartTime, false);
+        latestSessionStartTime, false, true);
   }
 
   @Override
   public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFindSessions(Bytes keyFrom,
       Bytes keyTo, long earliestSessionEndTime, long latestSessionStartTime) {
     return findRange(keyFrom, keyTo, earliestSessionEndTime, Long.MAX_VALUE,
-        latestSessionStartTime, true);
+        latestSessionStartTime, true, true);
   }
 
   @Override
   public KeyValueIterator<Windowed<Bytes>, byte[]> fetch(Bytes keyFrom, Bytes keyTo) {
-    return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, Long.MAX_VALUE, false);
+    return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, Long.MAX_VALUE, false, true);
   }
 
   @Override
   public KeyValueIterator<Windowed<Bytes>, byte[]> backwardFetch(Bytes keyFrom, Bytes keyTo) {
-    return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, Long.MAX_VALUE, true);
+    return findRange(keyFrom, keyTo, 0, Long.MAX_VALUE, Long.MAX_VALUE, true, true);
   }
 
-  /** Sessions of every key ending in [earliestSessionEndTime, latestSessionEndTime]. */
+  /**
+   * Sessions of every key ending in [earliestSessionEndTime, latestSessionEndTime], as Kafka's
+   * time-ordered session store answers it: sessions in segments not yet dropped are returned even
+   * when they are older than the retention. The DSL's emit-on-close aggregation relies on that:
+   * it asks for the sessions that just closed, and with a retention of gap plus grace (its
+   * default) those end exactly at the retention's edge.
+   */
   @Override
   public KeyValueIterator<Windowed<Bytes>, byte[]> findSessions(long earliestSessionEndTime,
       long latestSessionEndTime) {
     return findRange(null, null, earliestSessionEndTime, latestSessionEndTime, Long.MAX_VALUE,
-        false);
+        false, false);
   }
 
   /**
    * Sessions of keys in [keyFrom, keyTo] (null: open) ending in [earliestEnd, latestEnd] and
-   * starting at or before latestStart.
+   * starting at or before latestStart; {@code retained}: only those within the retention.
    */
   private KeyValueIterator<Windowed<Bytes>, byte[]> findRange(Bytes keyFrom, Bytes keyTo,
-      long earliestEnd, long latestEnd, long latestStart, boolean reverse) {
+      long earliestEnd, long latestEnd, long latestStart, boolean reverse, boolean retained) {
     open();
     if (keyFrom != null && keyTo != null && keyFrom.compareTo(keyTo) > 0) {
       LOG.warn(SettKeyValueStore.INVALID_RANGE_WARNING);
       return EmptyIterator.instance();
     }
-    long from = actualFrom(earliestEnd);
+    long from = retained ? actualFrom(earliestEnd) : earliestEnd;
     byte[] lo = keyFrom == null ? null : keyFrom.get();
     byte[] hi = keyTo == null ? null : keyTo.get();
     StoreIterator.Decoder<Windowed<Bytes>> decoder = (dataKey, value) -> {

@@ -115,7 +115,7 @@ public final class SettStores {
           + "], retention=[" + retentionPeriod + "]");
     }
     return new SettWindowBytesStoreSupplier(name, retentionMs, segmentInterval(retentionMs),
-        windowSizeMs, retainDuplicates, timestamped);
+        windowSizeMs, retainDuplicates, timestamped, false);
   }
 
   /**

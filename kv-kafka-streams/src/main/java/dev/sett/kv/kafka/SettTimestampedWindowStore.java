@@ -10,7 +10,8 @@ import org.apache.kafka.streams.state.TimestampedBytesStore;
 final class SettTimestampedWindowStore extends SettWindowStore implements TimestampedBytesStore {
 
   SettTimestampedWindowStore(String name, String metricsScope, long retentionPeriod,
-      long segmentInterval, long windowSize, boolean retainDuplicates) {
-    super(name, metricsScope, retentionPeriod, segmentInterval, windowSize, retainDuplicates);
+      long segmentInterval, long windowSize, boolean retainDuplicates, boolean emitOnClose) {
+    super(name, metricsScope, retentionPeriod, segmentInterval, windowSize, retainDuplicates,
+        emitOnClose);
   }
 }

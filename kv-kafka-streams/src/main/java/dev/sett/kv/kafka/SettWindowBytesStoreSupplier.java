@@ -16,15 +16,23 @@ final class SettWindowBytesStoreSupplier implements WindowBytesStoreSupplier {
   private final long windowSize;
   private final boolean retainDuplicates;
   private final boolean timestamped;
+  private final boolean emitOnClose;
 
   SettWindowBytesStoreSupplier(String name, long retentionPeriod, long segmentInterval,
-      long windowSize, boolean retainDuplicates, boolean timestamped) {
+      long windowSize, boolean retainDuplicates, boolean timestamped, boolean emitOnClose) {
     this.name = Objects.requireNonNull(name, "name cannot be null");
     this.retentionPeriod = retentionPeriod;
     this.segmentInterval = segmentInterval;
     this.windowSize = windowSize;
     this.retainDuplicates = retainDuplicates;
     this.timestamped = timestamped;
+    this.emitOnClose = emitOnClose;
+  }
+
+  /** The same stores, for an emit-on-window-close aggregation (see {@link SettWindowStore}). */
+  SettWindowBytesStoreSupplier emittingOnClose() {
+    return new SettWindowBytesStoreSupplier(name, retentionPeriod, segmentInterval, windowSize,
+        retainDuplicates, timestamped, true);
   }
 
   @Override
@@ -36,9 +44,9 @@ final class SettWindowBytesStoreSupplier implements WindowBytesStoreSupplier {
   public WindowStore<Bytes, byte[]> get() {
     return timestamped
         ? new SettTimestampedWindowStore(name, METRICS_SCOPE, retentionPeriod, segmentInterval,
-            windowSize, retainDuplicates)
+            windowSize, retainDuplicates, emitOnClose)
         : new SettWindowStore(name, METRICS_SCOPE, retentionPeriod, segmentInterval, windowSize,
-            retainDuplicates);
+            retainDuplicates, emitOnClose);
   }
 
   @Override
@@ -70,6 +78,7 @@ final class SettWindowBytesStoreSupplier implements WindowBytesStoreSupplier {
   public String toString() {
     return "SettWindowBytesStoreSupplier[" + name + ", retention=" + retentionPeriod
         + ", windowSize=" + windowSize + ", segmentInterval=" + segmentInterval
-        + (retainDuplicates ? ", retainDuplicates" : "") + (timestamped ? ", timestamped]" : "]");
+        + (retainDuplicates ? ", retainDuplicates" : "") + (timestamped ? ", timestamped" : "")
+        + (emitOnClose ? ", emitOnClose]" : "]");
   }
 }

@@ -37,13 +37,30 @@ class SettWindowStore extends SettSegmentedStore implements WindowStore<Bytes, b
 
   private final long windowSize;
   private final boolean retainDuplicates;
+  private final boolean emitOnClose;
   private int seqnum;
 
+  /**
+   * @param emitOnClose whether the store serves an emit-on-window-close aggregation: windows are
+   *     then readable one millisecond longer (see {@link #minLiveTime})
+   */
   SettWindowStore(String name, String metricsScope, long retentionPeriod, long segmentInterval,
-      long windowSize, boolean retainDuplicates) {
+      long windowSize, boolean retainDuplicates, boolean emitOnClose) {
     super(name, metricsScope, retentionPeriod, segmentInterval);
     this.windowSize = windowSize;
     this.retainDuplicates = retainDuplicates;
+    this.emitOnClose = emitOnClose;
+  }
+
+  /**
+   * Windows starting at {@code streamTime - retention + 1} or later, as Kafka's window stores;
+   * for an emit-on-close aggregation from {@code streamTime - retention}, as Kafka's time-ordered
+   * window store: with a retention of window size plus grace (the DSL's default) the windows that
+   * just closed start exactly there, and the aggregation reads them to emit them.
+   */
+  @Override
+  long minLiveTime() {
+    return emitOnClose ? super.minLiveTime() - 1 : super.minLiveTime();
   }
 
   @Override

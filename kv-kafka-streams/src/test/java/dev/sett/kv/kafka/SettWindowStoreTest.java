@@ -39,7 +39,7 @@ class SettWindowStoreTest {
   /** A store keeping two minutes: segments of one minute (Kafka's minimum interval). */
   private static SettWindowStore open(TestContext ctx) {
     SettWindowStore store = new SettWindowStore("store", SettWindowBytesStoreSupplier
-        .METRICS_SCOPE, 2 * MINUTE, MINUTE, 10, false);
+        .METRICS_SCOPE, 2 * MINUTE, MINUTE, 10, false, false);
     store.init(ctx, store);
     return store;
   }
