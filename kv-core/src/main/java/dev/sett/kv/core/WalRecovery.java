@@ -83,12 +83,12 @@ final class WalRecovery {
       long id = ids.get(i);
       boolean newest = i == ids.size() - 1;
       List<MemTableHandle> forThisWal = new ArrayList<>();
-      forThisWal.add(memTables.newHandle(id));
+      forThisWal.add(memTables.newReplayHandle(id));
       WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest, values::resolvable,
           (key, version, meta, userMeta, expiresAt, value) -> {
             MemTable t = forThisWal.get(forThisWal.size() - 1).table();
             if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
-              MemTableHandle more = memTables.newHandle(id);
+              MemTableHandle more = memTables.newReplayHandle(id);
               forThisWal.add(more);
               if (!more.table().put(key, version, meta, userMeta, expiresAt, value)) {
                 throw new IllegalStateException("entry does not fit in an empty memtable");
