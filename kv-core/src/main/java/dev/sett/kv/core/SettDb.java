@@ -432,6 +432,7 @@ final class SettDb implements Db {
       if (pipeline != null) {
         oracle.close();
         pipeline.close();
+        pipeline.releaseMemTables(); // their memory (and shared-budget charges) go back
       }
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);

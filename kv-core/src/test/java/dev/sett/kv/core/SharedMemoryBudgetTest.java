@@ -67,7 +67,7 @@ class SharedMemoryBudgetTest {
     long cacheLimit = budget.blockCacheBytes() + budget.indexCacheBytes();
     // Databases 0..89 are written; 90..99 stay idle.
     int writers = 4;
-    int writes = 4000;
+    int writes = 2500;
     AtomicLong maxMemTables = new AtomicLong();
     AtomicLong maxCaches = new AtomicLong();
     AtomicBoolean done = new AtomicBoolean();
