@@ -8,9 +8,9 @@ import java.util.List;
  *
  * @param levels every level, L0 first
  * @param memTables memtables held in memory, the mutable one included
- * @param memTableBytes memory the memtables hold: the arenas of those memtables and of the spare
- *     kept for the next rotation (a memtable's arena is allocated whole, so this is its capacity,
- *     not its fill)
+ * @param memTableBytes memory this database's memtables hold: the arenas of those memtables and
+ *     of the spare kept for the next rotation (a memtable's arena is allocated whole, so this is
+ *     its capacity, not its fill); on a shared {@link MemoryBudget} too, this database's alone
  * @param walBytesWritten bytes appended to the write-ahead logs (what users wrote, plus framing)
  * @param flushBytesWritten bytes of tables written by flushing memtables
  * @param compactionBytesRead bytes of tables read by compactions
@@ -19,9 +19,13 @@ import java.util.List;
  * @param flushes memtable flushes completed
  * @param writeStallNanos time writes waited because every memtable was full
  * @param writeSlowdownNanos time writes were delayed because L0 was filling up
- * @param blockCacheBytes bytes held by the block cache
- * @param indexCacheBytes bytes held by the index and bloom filter cache
- * @param memoryBudget the budget those three parts draw from ({@link Options#memoryBudget()})
+ * @param blockCacheBytes bytes held by the block cache; on a shared {@link MemoryBudget}, by the
+ *     shared block cache (every database's blocks)
+ * @param indexCacheBytes bytes held by the index and bloom filter cache; on a shared budget, by
+ *     the shared index cache
+ * @param memoryBudget the budget those three parts draw from ({@link Options#memoryBudget()}):
+ *     on a shared budget, the shared one's {@link MemoryBudget#bytes()} (what all its databases'
+ *     memtables take together is {@link MemoryBudget#memTableBytes()})
  * @param valueLogFiles every value log file, oldest first, with its garbage
  * @param valueLogBytesWritten bytes appended to the value log (records of separated values,
  *     garbage collection's rewrites included)
@@ -82,7 +86,8 @@ public record DbStats(
 
   /**
    * Memory held by the parts Sett bounds: memtables, the block cache and the index cache; at most
-   * {@link #memoryBudget()} (a reader still holding a flushed memtable may add one). The process
+   * {@link #memoryBudget()} (a reader still holding a flushed memtable may add one). On a shared
+   * {@link MemoryBudget} it is this database's memtables plus the shared caches. The process
    * holds more (the JVM, and the garbage the collector has not reclaimed yet); see
    * {@code docs/BENCHMARKS.md} for how the two compare.
    *

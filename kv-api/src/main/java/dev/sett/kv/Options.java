@@ -134,6 +134,7 @@ public final class Options {
   private final long blockCacheSizeSet;
   private final long indexCacheSizeSet;
   private final long memoryBudgetSet;
+  private final MemoryBudget sharedMemoryBudget;
   private final double bloomFalsePositive;
   private final Compression compression;
   private final long baseTableSize;
@@ -172,8 +173,11 @@ public final class Options {
     this.storage = b.storage;
     this.syncWrites = b.syncWrites;
     this.memTableSize = b.memTableSize;
-    MemoryParts parts = MemoryParts.of(b.memTableSize, b.numMemtables, b.blockCacheSize,
-        b.indexCacheSize, b.memoryBudget);
+    MemoryParts parts = b.sharedMemoryBudget != null
+        ? MemoryParts.shared(b.numMemtables, b.sharedMemoryBudget)
+        : MemoryParts.of(b.memTableSize, b.numMemtables, b.blockCacheSize, b.indexCacheSize,
+            b.memoryBudget);
+    this.sharedMemoryBudget = b.sharedMemoryBudget;
     this.numMemtables = parts.numMemtables;
     this.numMemtablesSet = b.numMemtables;
     this.blockCacheSizeSet = b.blockCacheSize;
@@ -429,10 +433,15 @@ public final class Options {
    * fails otherwise); without an explicit budget, the budget grows to hold them. {@link
    * Db#stats()} reports what each part holds ({@link DbStats#memoryBytes()}).
    *
+   * <p>Many databases in one process can share one budget instead ({@link
+   * Builder#memoryBudget(MemoryBudget)}, see {@link MemoryBudget}): then this is the shared
+   * budget's size, and its memtables and caches are shared as that class describes.
+   *
    * <p>The process needs more than this: the JVM itself, and the Java heap's headroom for garbage
    * (see {@code docs/BENCHMARKS.md} for how resident memory compares).
    *
-   * @return bytes, default {@value #DEFAULT_MEMORY_BUDGET} or the sum of explicit parts if more
+   * @return bytes, default {@value #DEFAULT_MEMORY_BUDGET} or the sum of explicit parts if more;
+   *     the shared budget's {@link MemoryBudget#bytes()} when one is shared
    */
   public long memoryBudget() {
     return memoryBudget;
@@ -487,6 +496,25 @@ public final class Options {
       }
       return new MemoryParts(n, block, index, Math.max(budget, total));
     }
+
+    /** The parts of a database on a shared budget: the caches are the budget's. */
+    static MemoryParts shared(int numMemtables, MemoryBudget shared) {
+      int n = numMemtables > 0 ? numMemtables : DEFAULT_NUM_MEMTABLES;
+      return new MemoryParts(n, shared.blockCacheBytes(), shared.indexCacheBytes(),
+          shared.bytes());
+    }
+  }
+
+  /**
+   * The budget this database shares with others, if it was given one with {@link
+   * Builder#memoryBudget(MemoryBudget)}: then its memtables draw from that budget's pool and it
+   * uses that budget's caches, and {@link #memoryBudget()}, {@link #blockCacheSize()} and {@link
+   * #indexCacheSize()} are the shared budget's numbers.
+   *
+   * @return the shared budget, or {@code null} (default) for a budget of the database's own
+   */
+  public MemoryBudget sharedMemoryBudget() {
+    return sharedMemoryBudget;
   }
 
   /**
@@ -845,6 +873,7 @@ public final class Options {
     b.memTableSize = memTableSize;
     b.numMemtables = numMemtablesSet;
     b.memoryBudget = memoryBudgetSet;
+    b.sharedMemoryBudget = sharedMemoryBudget;
     b.detectConflicts = detectConflicts;
     b.managedTxns = managedTxns;
     b.readOnly = readOnly;
@@ -913,6 +942,7 @@ public final class Options {
         && blockCacheSizeSet == x.blockCacheSizeSet
         && indexCacheSizeSet == x.indexCacheSizeSet
         && memoryBudgetSet == x.memoryBudgetSet
+        && sharedMemoryBudget == x.sharedMemoryBudget
         && Double.compare(bloomFalsePositive, x.bloomFalsePositive) == 0
         && compression == x.compression
         && baseTableSize == x.baseTableSize
@@ -950,7 +980,8 @@ public final class Options {
   public int hashCode() {
     return Objects.hash(dir, inMemory, syncWrites, memTableSize, numMemtables, detectConflicts,
         managedTxns, readOnly, namespaceOffset,
-        memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget, compression,
+        memTable, blockSize, blockCacheSize, indexCacheSize, memoryBudget,
+        System.identityHashCode(sharedMemoryBudget), compression,
         baseTableSize,
         baseLevelSize, maxLevels, numCompactors, tableFormat, blockCache, compactionStrategy,
         valueThreshold, maxValueThreshold, vlogPercentile, valueLogFileSize, valueLogMaxEntries,
@@ -974,7 +1005,7 @@ public final class Options {
         + ", blockSize=" + blockSize
         + ", blockCacheSize=" + blockCacheSize
         + ", indexCacheSize=" + indexCacheSize
-        + ", memoryBudget=" + memoryBudget
+        + ", memoryBudget=" + memoryBudget + (sharedMemoryBudget != null ? " (shared)" : "")
         + ", bloomFalsePositive=" + bloomFalsePositive
         + ", compression=" + compression
         + ", baseTableSize=" + baseTableSize
@@ -1031,6 +1062,7 @@ public final class Options {
     private long blockCacheSize = -1; // -1: from the memory budget
     private long indexCacheSize = -1;
     private long memoryBudget; // 0: the default
+    private MemoryBudget sharedMemoryBudget; // null: the database's own
     private double bloomFalsePositive = DEFAULT_BLOOM_FALSE_POSITIVE;
     private Compression compression = Compression.LZ4;
     private long baseTableSize = DEFAULT_BASE_TABLE_SIZE;
@@ -1224,7 +1256,8 @@ public final class Options {
     }
 
     /**
-     * Sets {@link Options#memoryBudget()}.
+     * Sets {@link Options#memoryBudget()}: a budget of the database's own, split at open. Replaces
+     * a shared budget set before ({@link #memoryBudget(MemoryBudget)}).
      *
      * @param bytes in [16 MiB, 1 TiB]; it must hold the parts set explicitly
      * @return this builder
@@ -1232,6 +1265,24 @@ public final class Options {
      */
     public Builder memoryBudget(long bytes) {
       this.memoryBudget = checkRange("memoryBudget", bytes, 16L << 20, 1L << 40);
+      this.sharedMemoryBudget = null;
+      return this;
+    }
+
+    /**
+     * Makes the database share {@code shared} with every other database given the same object,
+     * instead of splitting a budget of its own (see {@link MemoryBudget} for how, and for the
+     * bound). Replaces a {@link #memoryBudget(long)} set before, and is replaced by one set
+     * after. {@link #blockCacheSize(long)} and {@link #indexCacheSize(long)} cannot be set with
+     * it (the shared caches are sized from the budget); {@link #numMemtables(int)} may (it caps
+     * how many memtables this database holds; default {@value Options#DEFAULT_NUM_MEMTABLES}).
+     *
+     * @param shared the budget to share
+     * @return this builder
+     */
+    public Builder memoryBudget(MemoryBudget shared) {
+      this.sharedMemoryBudget = Objects.requireNonNull(shared, "memoryBudget");
+      this.memoryBudget = 0;
       return this;
     }
 
@@ -1616,6 +1667,20 @@ public final class Options {
       if (inMemory && storage != null) {
         throw new IllegalArgumentException(
             "storage cannot be set for an in-memory database (it always uses memory)");
+      }
+      if (sharedMemoryBudget != null) {
+        if (blockCacheSize >= 0 || indexCacheSize >= 0) {
+          throw new IllegalArgumentException("blockCacheSize (" + blockCacheSize
+              + ") and indexCacheSize (" + indexCacheSize + ") cannot be set with a shared"
+              + " memoryBudget: the shared caches are sized from it");
+        }
+        long commit = memTableSize * 15 / 100; // maxBatchSize
+        if (2 * commit > sharedMemoryBudget.memTablePoolBytes()) {
+          throw new IllegalArgumentException("memTableSize " + memTableSize + " is too large for"
+              + " the shared " + sharedMemoryBudget + ": its largest commit (" + commit
+              + " bytes) must fit in half of the memtable pool; lower memTableSize to at most "
+              + sharedMemoryBudget.memTablePoolBytes() * 100 / 30 + " or share a larger budget");
+        }
       }
       if (numLevelZeroTablesStall <= numLevelZeroTables) {
         throw new IllegalArgumentException("numLevelZeroTablesStall (" + numLevelZeroTablesStall

@@ -27,14 +27,35 @@ final class MemTableHandle {
    */
   private volatile long newestCommit;
 
+  /** The most bytes the write path fills the memtable to (see {@link #sizeLimit()}). */
+  private final long sizeLimit;
+  /** Whether the memtable is its database's allowance on a shared budget, not a pool charge. */
+  private final boolean allowance;
+
   MemTableHandle(MemTable table, long walId) {
-    this(table, walId, null);
+    this(table, walId, null, Long.MAX_VALUE, false);
   }
 
-  MemTableHandle(MemTable table, long walId, MemTableSource source) {
+  MemTableHandle(MemTable table, long walId, MemTableSource source, long sizeLimit,
+      boolean allowance) {
     this.table = table;
     this.walId = walId;
     this.source = source;
+    this.sizeLimit = sizeLimit;
+    this.allowance = allowance;
+  }
+
+  /**
+   * The most bytes the write path fills this memtable to: {@code memTableSize}, or less for a
+   * memtable made smaller on a shared budget ({@link MemTableSource}).
+   */
+  long sizeLimit() {
+    return sizeLimit;
+  }
+
+  /** Whether this memtable is its database's allowance on a shared budget (a small one). */
+  boolean allowance() {
+    return allowance;
   }
 
   MemTable table() {

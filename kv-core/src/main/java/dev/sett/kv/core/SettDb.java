@@ -5,6 +5,10 @@ import dev.sett.kv.CorruptionException;
 import dev.sett.kv.Db;
 import dev.sett.kv.DbClosedException;
 import dev.sett.kv.DbStats;
+import dev.sett.kv.MemoryBudget;
+import dev.sett.kv.internal.BudgetAccess;
+import dev.sett.kv.internal.MemTablePool;
+import dev.sett.kv.internal.SharedCaches;
 import dev.sett.kv.KvException;
 import dev.sett.kv.LoadResult;
 import dev.sett.kv.Match;
@@ -73,6 +77,12 @@ final class SettDb implements Db {
   private Storage storage;
   private StorageLock lock;
   private MemTableSource memTableSource;
+  /** On a shared memory budget: this database's side of its pool; null on a budget of its own. */
+  private BudgetMember budgetMember;
+  private MemTablePool.Account budgetAccount;
+  private SharedCaches sharedCaches;
+  /** Set once the shared budget's account and caches were given back (at close or failed open). */
+  private final AtomicBoolean budgetDetached = new AtomicBoolean();
   /** Syncs the WAL being written in the background, so its fsync at rotation is short. */
   private SyncBehind walSync;
   private TableFormat tableFormat;
@@ -157,19 +167,34 @@ final class SettDb implements Db {
     MemTableFactory memTableFactory = options.memTableFactory() != null
         ? options.memTableFactory()
         : Registries.memTables().select(options.memTable());
-    // Room for one more commit past the soft limit: a full commit always fits after the check.
-    memTableCapacity = options.memTableArenaBytes();
-    memTableSource = new MemTableSource(memTableFactory, memTableCapacity,
-        options.numMemtables());
+    BlockCacheFactory caches = options.blockCacheFactory() != null
+        ? options.blockCacheFactory()
+        : Registries.blockCaches().select(options.blockCache());
+    MemoryBudget shared = options.sharedMemoryBudget();
+    if (shared == null) {
+      // Room for one more commit past the soft limit: a full commit always fits after the check.
+      memTableCapacity = options.memTableArenaBytes();
+      memTableSource = new MemTableSource(memTableFactory, memTableCapacity,
+          options.numMemtables());
+      blockCache = caches.create(options.blockCacheSize());
+      indexCache = caches.create(options.indexCacheSize());
+    } else {
+      memTableCapacity = MemTableSource.fullArena(options.memTableSize());
+      budgetMember = new BudgetMember(options.readOnly());
+      budgetAccount = BudgetAccess.pool(shared).attach(budgetMember,
+          Math.min(MemoryBudget.ALLOWANCE_BYTES, memTableCapacity));
+      memTableSource = new MemTableSource(memTableFactory, options.memTableSize(),
+          options.numMemtables(), budgetAccount);
+      budgetMember.attached(budgetAccount, memTableSource);
+      sharedCaches = BudgetAccess.caches(shared);
+      SharedCaches.View view = sharedCaches.attach(caches);
+      blockCache = view.block();
+      indexCache = view.index();
+    }
     walSync = new SyncBehind("sett-wal-sync", options.bytesPerSync());
     tableFormat = options.tableFormatProvider() != null
         ? options.tableFormatProvider()
         : Registries.tableFormats().select(options.tableFormat());
-    BlockCacheFactory caches = options.blockCacheFactory() != null
-        ? options.blockCacheFactory()
-        : Registries.blockCaches().select(options.blockCache());
-    blockCache = caches.create(options.blockCacheSize());
-    indexCache = caches.create(options.indexCacheSize());
     CompactionStrategyProvider strategies = options.compactionStrategyProvider() != null
         ? options.compactionStrategyProvider()
         : Registries.compactionStrategies().select(options.compactionStrategy());
@@ -367,11 +392,35 @@ final class SettDb implements Db {
         options.numMemtables(), options.syncWrites() && !options.isInMemory(),
         oracle, memTables, throttle, failureState, r.wal(), r.nextWalId(), flusher::wake,
         values.log(), subscriptions);
+    if (budgetMember != null) {
+      budgetMember.start(pipeline);
+    }
+  }
+
+  /**
+   * Gives the shared budget back what this database attached to (once): it is no longer asked for
+   * memory, and the last database on the budget drops the shared caches. Memtables still held by
+   * readers keep their charges until released.
+   */
+  private void detachBudget() {
+    if (budgetMember == null || !budgetDetached.compareAndSet(false, true)) {
+      return;
+    }
+    budgetMember.close();
+    budgetAccount.close();
+    if (blockCache != null) {
+      sharedCaches.detach();
+    }
   }
 
   private void abortOpen(Throwable cause) {
     if (memTableSource != null) {
       memTableSource.close(); // memtables of a failed replay are released as they are dropped
+    }
+    try {
+      detachBudget();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
     }
     if (walSync != null) {
       walSync.close();
@@ -383,6 +432,7 @@ final class SettDb implements Db {
       if (pipeline != null) {
         oracle.close();
         pipeline.close();
+        pipeline.releaseMemTables(); // their memory (and shared-budget charges) go back
       }
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
@@ -1085,6 +1135,9 @@ final class SettDb implements Db {
       failure = new StorageException(null, "cannot sync the WAL at close", e);
     }
     subscriptions.closeAll(); // after the last commit: subscribers deliver it, then end
+    if (budgetMember != null) {
+      budgetMember.close(); // a seal in progress ended when the write path closed
+    }
     int flushed = 0;
     try {
       flusher.stop();
@@ -1115,6 +1168,7 @@ final class SettDb implements Db {
     memTableSource.close(); // and is released then, not kept as a spare
     walSync.close(); // the WALs are closed: the pipeline detached them
     levels.close();
+    detachBudget(); // after the levels: no table reads the shared caches any more
     try {
       values.close();
     } catch (IOException e) {

@@ -58,6 +58,21 @@ final class WalRecovery {
    * @throws IOException if the files cannot be read or written
    */
   Recovered recover(long flushedThrough) throws IOException {
+    List<MemTableHandle> made = new ArrayList<>();
+    try {
+      return recover(flushedThrough, made);
+    } catch (IOException | RuntimeException | Error e) {
+      // Nothing is returned: give every memtable back (on a shared budget, its charge too).
+      for (MemTableHandle h : made) {
+        if (h.refCount() > 0) {
+          h.unref();
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Recovered recover(long flushedThrough, List<MemTableHandle> made) throws IOException {
     List<Long> ids = new ArrayList<>();
     for (String name : storage.list()) {
       long id = FileNames.walId(name);
@@ -83,13 +98,15 @@ final class WalRecovery {
       long id = ids.get(i);
       boolean newest = i == ids.size() - 1;
       List<MemTableHandle> forThisWal = new ArrayList<>();
-      forThisWal.add(memTables.newHandle(id));
+      forThisWal.add(memTables.newReplayHandle(id));
+      made.add(forThisWal.get(0));
       WalReplayer.Result r = WalReplayer.replay(storage, id, dbId, newest, values::resolvable,
           (key, version, meta, userMeta, expiresAt, value) -> {
             MemTable t = forThisWal.get(forThisWal.size() - 1).table();
             if (!t.put(key, version, meta, userMeta, expiresAt, value)) {
-              MemTableHandle more = memTables.newHandle(id);
+              MemTableHandle more = memTables.newReplayHandle(id);
               forThisWal.add(more);
+              made.add(more);
               if (!more.table().put(key, version, meta, userMeta, expiresAt, value)) {
                 throw new IllegalStateException("entry does not fit in an empty memtable");
               }
@@ -133,6 +150,7 @@ final class WalRecovery {
       wal = null; // nothing is written: the newest replayed memtable, or an empty one, is last
       if (handles.isEmpty()) {
         mutable = memTables.newSmallHandle(nextWalId, READ_ONLY_MUTABLE_BYTES);
+        made.add(mutable);
       } else {
         mutable = handles.remove(handles.size() - 1);
       }
@@ -143,6 +161,7 @@ final class WalRecovery {
     } else {
       wal = WalWriter.create(storage, nextWalId, dbId, walSync);
       mutable = memTables.newHandle(nextWalId);
+      made.add(mutable);
       nextWalId++;
     }
     MemTableHandle[] imm = new MemTableHandle[handles.size()];

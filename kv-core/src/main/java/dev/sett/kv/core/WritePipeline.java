@@ -249,11 +249,12 @@ final class WritePipeline {
           r.userValues = r.values.clone(); // encode replaces separated values by pointers
         }
         long need = r.footprint(table.table());
-        if (table.table().sizeBytes() + pending + need > memTableSize
-            && (table.table().count() > 0 || pending > 0)) {
+        if (table.table().sizeBytes() + pending + need
+                > Math.min(memTableSize, table.sizeLimit())
+            && (table.table().count() > 0 || pending > 0 || source.tooSmall(table, need))) {
           writeSegment(start, i, table);
           start = i;
-          rotate();
+          rotate(need, false);
           table = memTables.current().mutable;
           pending = 0;
         }
@@ -372,33 +373,54 @@ final class WritePipeline {
     return new DbFailedException("write failed: " + cause.getMessage(), cause);
   }
 
-  /** Seals the full WAL and memtable and starts fresh ones, waiting for room if need be. */
-  private void rotate() {
-    awaitMemTableRoom();
-    WalWriter fresh;
+  /**
+   * Seals the full WAL and memtable and starts fresh ones, waiting for room if need be: a free
+   * place among {@code numMemtables} and, on a shared budget, memory from its pool.
+   *
+   * @param need the footprint of the commit the new memtable is for (it must fit), 0 if none
+   * @param small whether a small memtable will do (no commit waits for it)
+   */
+  private void rotate(long need, boolean small) {
+    MemTableSource.Reservation reserved = awaitMemTableRoom(need, small);
+    MemTableHandle next = null;
     try {
-      valueLog.sync(); // a sealed WAL is durable: so are the values it points to
-      wal.seal();
-      fresh = WalWriter.create(storage, nextWalId, dbId, walSync);
-      walSyncCandidate = -1; // an offset in the sealed WAL
-    } catch (IOException e) {
-      throw fail(new StorageException(FileNames.wal(nextWalId), "cannot rotate the WAL", e));
+      WalWriter fresh;
+      try {
+        valueLog.sync(); // a sealed WAL is durable: so are the values it points to
+        wal.seal();
+        fresh = WalWriter.create(storage, nextWalId, dbId, walSync);
+        walSyncCandidate = -1; // an offset in the sealed WAL
+      } catch (IOException e) {
+        throw fail(new StorageException(FileNames.wal(nextWalId), "cannot rotate the WAL", e));
+      }
+      wal = fresh;
+      nextWalId++;
+      next = source.newHandle(fresh.id(), reserved);
+    } finally {
+      if (next == null) {
+        source.cancel(reserved);
+      }
     }
-    wal = fresh;
-    nextWalId++;
-    MemTableHandle next = source.newHandle(fresh.id());
     memTables.rotate(next);
     onRotate.run();
   }
 
-  private void awaitMemTableRoom() {
-    throttle.awaitRoom(() -> memTables.current().all.length < numMemtables, () -> {
-      if (closing) {
-        throw new DbClosedException("the database was closed while writes waited for"
-            + " memtable space");
-      }
-      checkWritable();
-    }, numMemtables);
+  private MemTableSource.Reservation awaitMemTableRoom(long need, boolean small) {
+    MemTableSource.Reservation[] reserved = new MemTableSource.Reservation[1];
+    throttle.awaitRoom(() -> memTables.current().all.length < numMemtables
+        && (reserved[0] = source.tryReserve(need, small)) != null, () -> {
+          if (closing) {
+            throw new DbClosedException("the database was closed while writes waited for"
+                + " memtable space");
+          }
+          checkWritable();
+        }, numMemtables);
+    return reserved[0];
+  }
+
+  /** Wakes a leader waiting for memtable room (the shared pool freed memory). */
+  void wakeForRoom() {
+    throttle.wake();
   }
 
   /** WAL writes (each with at most one fsync) so far; fewer than commits when groups form. */
@@ -444,7 +466,7 @@ final class WritePipeline {
   void sealMemTable() {
     leadWritable(wal.name(), "cannot seal the memtable", () -> {
       if (memTables.current().mutable.table().count() > 0) {
-        rotate();
+        rotate(0, true);
       }
     });
   }

@@ -89,8 +89,9 @@ final class WriteThrottle {
     }
     if (!stallLogged) {
       stallLogged = true;
-      LOG.log(System.Logger.Level.INFO, "all {0} memtables are full; writes wait for the"
-          + " flusher (logged once; the total wait is in Db.stats())", numMemtables);
+      LOG.log(System.Logger.Level.INFO, "all {0} memtables are full, or the shared memory"
+          + " budget's memtable pool is; writes wait for a flush (logged once; the total wait"
+          + " is in Db.stats())", numMemtables);
     }
     long t0 = System.nanoTime();
     lock.lock();
