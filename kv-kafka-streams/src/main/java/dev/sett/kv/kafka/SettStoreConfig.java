@@ -1,11 +1,13 @@
 package dev.sett.kv.kafka;
 
 import dev.sett.kv.Db;
+import dev.sett.kv.MemoryBudget;
 import dev.sett.kv.Options;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -15,6 +17,11 @@ import org.apache.kafka.streams.processor.StateStoreContext;
  * and how a store's database is opened from them.
  *
  * <ul>
+ *   <li>{@value #MEMORY_BUDGET_CONFIG}: the memory budget, in bytes, that every Sett store of the
+ *       JVM shares (memtables and block and index caches; see {@link MemoryBudget}). Default
+ *       {@value #DEFAULT_MEMORY_BUDGET} (512 MiB), however many stores are open: 300 stores share
+ *       it as one store does. Stores configured with the same size share one budget; a different
+ *       size makes another.
  *   <li>{@value #OPTIONS_CUSTOMIZER_CONFIG}: a {@link SettOptionsCustomizer} class applied to
  *       every store's options.
  *   <li>{@value #SYNC_WRITES_CONFIG}: whether each commit is fsynced (default {@code false}, as
@@ -23,6 +30,10 @@ import org.apache.kafka.streams.processor.StateStoreContext;
  * </ul>
  */
 public final class SettStoreConfig {
+  /** The memory budget all Sett stores of the JVM share, in bytes. */
+  public static final String MEMORY_BUDGET_CONFIG = "sett.memory.budget.bytes";
+  /** Default {@link #MEMORY_BUDGET_CONFIG}: 512 MiB for all stores together. */
+  public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
   /** Class name of a {@link SettOptionsCustomizer}. */
   public static final String OPTIONS_CUSTOMIZER_CONFIG = "sett.options.customizer";
   /** Whether commits are fsynced; {@code false} by default. */
@@ -58,7 +69,8 @@ public final class SettStoreConfig {
         .detectConflicts(false) // one writer per store: no reads to track
         .syncWrites(bool(configs.get(SYNC_WRITES_CONFIG), false))
         .memTableSize(STORE_MEMTABLE_SIZE)
-        .memoryBudget(STORE_MEMORY_BUDGET);
+        .memoryBudget(sharedBudget(longValue(configs.get(MEMORY_BUDGET_CONFIG),
+            DEFAULT_MEMORY_BUDGET, MEMORY_BUDGET_CONFIG)));
     Object customizer = configs.get(OPTIONS_CUSTOMIZER_CONFIG);
     if (customizer != null) {
       customizer(customizer).customize(name, b, configs);
@@ -71,8 +83,37 @@ public final class SettStoreConfig {
     }
   }
 
-  static final long STORE_MEMTABLE_SIZE = 8L << 20;
-  static final long STORE_MEMORY_BUDGET = 64L << 20;
+  /**
+   * The largest memtable of a store: 16 MiB, RocksDB's write buffer in Kafka Streams. The shared
+   * pool decides how large each one really is (small for an idle store).
+   */
+  static final long STORE_MEMTABLE_SIZE = 16L << 20;
+
+  /** One budget per configured size, for the life of the JVM (a budget holds no resources). */
+  private static final Map<Long, MemoryBudget> BUDGETS = new ConcurrentHashMap<>();
+
+  /** The budget every store configured with {@code bytes} shares. */
+  static MemoryBudget sharedBudget(long bytes) {
+    try {
+      return BUDGETS.computeIfAbsent(bytes, MemoryBudget::of);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(MEMORY_BUDGET_CONFIG + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long longValue(Object v, long dflt, String key) {
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number of bytes, got " + v, e);
+    }
+  }
 
   private static SettOptionsCustomizer customizer(Object value) {
     if (value instanceof SettOptionsCustomizer c) {

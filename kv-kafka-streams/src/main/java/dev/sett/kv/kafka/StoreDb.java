@@ -38,23 +38,33 @@ import org.apache.kafka.streams.query.Position;
  * offsets and the position in one atomic commit. A crash loses the buffer and the offsets alike,
  * and the changelog supplies both again.
  *
- * <p>When the buffer outgrows one Sett commit ({@link Options#maxBatchSize()}), it is committed
- * early ("spilled"). Under exactly-once that would leave uncommitted data on disk, so a spill first
- * writes a dirty mark that the next {@link #commit} clears; a store reopened with the mark set
- * reports no committed offset, and Kafka Streams wipes and restores it (what it does for every
- * store that keeps no offsets). Under at-least-once, data ahead of the offsets is harmless (the
- * restore replays it), so no mark is written.
+ * <p>Under at-least-once the buffer is written ("spilled") once it holds {@link
+ * #AT_LEAST_ONCE_BUFFER_BYTES}: data ahead of the offsets is harmless there (the restore replays
+ * it). Under exactly-once it is spilled only when it outgrows one Sett commit ({@link
+ * Options#maxBatchSize()}, 15% of the memtable size); that leaves data on disk that the offsets do
+ * not cover, so a spill first writes a dirty mark that the next {@link #commit} clears, and a
+ * store reopened with the mark set reports no committed offset: Kafka Streams wipes and restores
+ * it, as it does any store that cannot show what it holds. Kafka Streams 4.3 asks stores to commit
+ * under exactly-once only when a task is suspended or closed (not at each transaction), so an
+ * exactly-once store that wrote more than one commit's worth since then is rebuilt after a crash.
  *
  * <p>Concurrency notes. The writer is the stream thread that processes the task (or, while the
  * task restores, the thread that restores it; Kafka hands a task between threads with a
  * happens-before edge). Only the writer touches {@link #txn}. Reads on the writer's thread see the
- * buffer; reads on any other thread (interactive queries) see what the last commit wrote, through
+ * buffer; reads on any other thread (interactive queries) see what the last commit or spill wrote, through
  * their own read-only transaction, so they never touch the writer's transaction. {@link
  * #writer} is volatile and set by every write. The iterator set is concurrent because a query
  * thread's iterators are tracked too, and {@link #close} (on the writer) closes them all. The
  * positions are guarded by their own monitors; the committed one is replaced, never modified.
  */
 final class StoreDb implements AutoCloseable {
+  /**
+   * Under at-least-once, the buffer is written once it holds this much (256 KiB): data ahead of
+   * the offsets is harmless there, the batching gains little beyond this, and hundreds of stores
+   * keep little on the heap. Under exactly-once it grows to one commit's limit.
+   */
+  static final long AT_LEAST_ONCE_BUFFER_BYTES = 256L << 10;
+
   private final String name;
   private final Db db;
   private final boolean exactlyOnce;
@@ -66,6 +76,7 @@ final class StoreDb implements AutoCloseable {
 
   private Txn txn; // the writer's buffer; null when nothing is buffered and no read opened it
   private long buffered; // writes in txn
+  private long bufferedBytes; // what they take, roughly: keys, values and 32 bytes each
   private boolean dirty; // a spill under exactly-once wrote the dirty mark
   private boolean positionChanged;
 
@@ -243,6 +254,10 @@ final class StoreDb implements AutoCloseable {
         write(buffer(), key, value);
       }
       buffered++;
+      bufferedBytes += key.length + (value == null ? 0 : value.length) + 32;
+      if (!exactlyOnce && bufferedBytes >= AT_LEAST_ONCE_BUFFER_BYTES) {
+        spill();
+      }
     } catch (DbClosedException e) {
       throw closed(e);
     } catch (IllegalArgumentException e) {
@@ -276,31 +291,64 @@ final class StoreDb implements AutoCloseable {
     Txn t = txn;
     txn = null;
     buffered = 0;
+    bufferedBytes = 0;
     try (t) {
       t.commit();
     }
   }
 
   /**
-   * Commits the buffer together with the changelog offsets and the position, atomically.
+   * Commits the buffer together with the changelog offsets and the position, atomically, with
+   * Kafka's contract for {@code StateStore.commit}: an empty map clears every committed offset
+   * (Kafka sends it for a store it found corrupted, so that its restore starts over), a null
+   * offset clears that partition's.
    *
-   * @param offsets changelog offsets to record (may be empty)
+   * @param offsets changelog offsets to record
    */
   void commit(Map<TopicPartition, Long> offsets) {
     checkOpen();
-    if (buffered == 0 && offsets.isEmpty() && !positionChanged && !dirty) {
+    List<byte[][]> meta = new ArrayList<>();
+    if (offsets.isEmpty()) {
+      for (byte[] key : committedOffsetKeys()) {
+        meta.add(new byte[][] {key, null});
+      }
+    }
+    for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+      meta.add(new byte[][] {StoreKeys.offset(e.getKey()),
+          e.getValue() == null ? null : StoreKeys.longBytes(e.getValue())});
+    }
+    commitWith(meta);
+  }
+
+  /** Commits what is buffered and the position; the offsets stay as they are. */
+  void commitBuffer() {
+    checkOpen();
+    commitWith(new ArrayList<>());
+  }
+
+  private List<byte[]> committedOffsetKeys() {
+    List<byte[]> keys = new ArrayList<>();
+    try (Txn read = db.newTransaction(false);
+        KvIterator it = read.newIterator(IteratorOptions.builder()
+            .prefix(StoreKeys.OFFSET_PREFIX).keysOnly(true).build())) {
+      for (it.rewind(); it.valid(); it.next()) {
+        keys.add(it.item().key());
+      }
+    } catch (DbClosedException e) {
+      throw closed(e);
+    }
+    return keys;
+  }
+
+  /** Commits the buffer with {@code meta} (key, value or null to delete) and the position. */
+  private void commitWith(List<byte[][]> meta) {
+    if (buffered == 0 && meta.isEmpty() && !positionChanged && !dirty) {
       closeReadBuffer();
       return;
     }
     Position snapshot;
     synchronized (position) {
       snapshot = position.copy();
-    }
-    List<byte[][]> meta = new ArrayList<>();
-    for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-      if (e.getValue() != null) {
-        meta.add(new byte[][] {StoreKeys.offset(e.getKey()), StoreKeys.longBytes(e.getValue())});
-      }
     }
     if (positionChanged) {
       for (String topic : snapshot.getTopics()) {
@@ -321,6 +369,7 @@ final class StoreDb implements AutoCloseable {
       Txn c = txn;
       txn = null;
       buffered = 0;
+      bufferedBytes = 0;
       try (c) {
         c.commit();
       }
@@ -336,7 +385,7 @@ final class StoreDb implements AutoCloseable {
 
   private void writeMeta(Txn t, List<byte[][]> meta) {
     for (byte[][] kv : meta) {
-      t.set(kv[0], kv[1]);
+      write(t, kv[0], kv[1]);
     }
     if (dirty) {
       t.delete(StoreKeys.DIRTY_KEY);
@@ -382,7 +431,7 @@ final class StoreDb implements AutoCloseable {
     checkOpen();
     writer = Thread.currentThread();
     if (buffered > 0) {
-      commit(Map.of()); // keep order: what was buffered came first
+      commitBuffer(); // keep order: what was buffered came first
     }
     closeReadBuffer();
     try (WriteBatch batch = db.newWriteBatch()) {

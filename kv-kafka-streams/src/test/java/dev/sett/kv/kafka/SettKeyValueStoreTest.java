@@ -89,6 +89,29 @@ class SettKeyValueStoreTest {
   }
 
   @Test
+  void anEmptyCommit_clearsEveryOffset_andANullOffsetClearsItsPartition() {
+    // Kafka's contract for StateStore.commit: it sends an empty map for a store it found
+    // corrupted, so that the store's restore starts over.
+    TopicPartition other = new TopicPartition("other", 1);
+    SettKeyValueStore store = open(TestContext.atLeastOnce(dir));
+    store.put(key(1), value(1, "a"));
+    store.commit(Map.of(CHANGELOG, 10L, other, 5L));
+    Map<TopicPartition, Long> clearOne = new java.util.HashMap<>();
+    clearOne.put(other, null);
+    store.commit(clearOne);
+    assertEquals(10L, store.committedOffset(CHANGELOG));
+    assertNull(store.committedOffset(other));
+    store.put(key(2), value(2, "a"));
+    store.commit(Map.of());
+    assertNull(store.committedOffset(CHANGELOG));
+    store.close();
+    store = open(TestContext.atLeastOnce(dir));
+    assertNull(store.committedOffset(CHANGELOG));
+    assertArrayEquals(value(2, "a"), store.get(key(2)), "the buffer is still committed");
+    store.close();
+  }
+
+  @Test
   void closeWithoutCommit_dropsTheBufferUnderExactlyOnce_andCommitsItUnderAtLeastOnce() {
     SettKeyValueStore eos = open(TestContext.exactlyOnce(dir.resolve("eos")));
     eos.put(key(1), value(1, "a"));
