@@ -54,32 +54,34 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sett as the store of a Kafka Streams application with exactly-once processing, against a real
- * broker ({@link TestBroker}, in this JVM) and with the application in child JVMs, so that it can
- * be killed with SIGKILL.
+ * broker ({@link TestBroker}, in this JVM) and with the application ({@link BrokerCountApp}) in
+ * child JVMs, so that it can be killed with SIGKILL.
  *
  * <ol>
- *   <li>Instance A counts a first batch and is stopped cleanly (its stores commit their changelog
- *       offsets on close).
- *   <li>A second batch is produced; A, restarted and slowed down, is killed mid-stream.
- *   <li>The test opens each store the kill left (read-only) and reads its committed changelog
- *       offset. A is restarted: its restore listener must report restores that start right after
- *       those offsets (not at 0) and restore fewer records than the changelog holds, and the
- *       counts it then writes must be the true counts (no record counted twice or lost).
+ *   <li>Instance A, in its first run and slowed down, is killed in the middle of the first batch;
+ *       restarted, it finishes the batch; then it is stopped cleanly, and its stores must hold a
+ *       positive changelog offset.
+ *   <li>A second batch is produced; A, restarted and slowed down, is killed in the middle of it.
+ *   <li>After each kill and each stop the test opens each store the application left (read-only)
+ *       and checks that it holds exactly what its changelog holds up to the offset it committed.
+ *       A is restarted: its restore listener must report restores that start right after those
+ *       offsets (not at 0) and restore fewer records than the changelog holds, and the counts it
+ *       then writes must be the true counts.
  *   <li>Instance B joins with its own state directory while A runs; once the tasks are split
  *       between them, a third batch is produced and both must process it, ending with exact
  *       counts again.
  * </ol>
  *
- * <p>The counts are read with a {@code read_committed} consumer; a key's count may never exceed
- * its true count (a double count would), and the last one must equal it.
+ * <p>The counts are read with a {@code read_committed} consumer all along; a key's count may never
+ * exceed its true count (a double count would), and the last one must equal it.
  *
- * <p>Why a clean stop first: Kafka Streams 4.3 asks a store to commit its offsets
- * ({@code StateStore.commit(Map)}) at the end of a restore, on a rebalance that takes the task
- * away and on a clean close, but under exactly-once never while the task runs (StreamTask
- * .postCommit checkpoints a RUNNING task only under at-least-once). A store killed in its first
- * run therefore has no offset to restore from but the one from its (empty) first restore, and is
- * restored from the start of its changelog. Step 1 gives the stores an offset to restore from, the
- * way a deployed application's stores have one from its last restart.
+ * <p>Why the tail is checked after the second kill and not the first: Kafka Streams 4.3 asks a
+ * store to commit its offsets ({@code StateStore.commit(Map)}) at the end of a restore, on a
+ * rebalance that takes the task away and on a clean close, but under exactly-once never while the
+ * task runs ({@code StreamTask.postCommit} checkpoints a RUNNING task only under at-least-once).
+ * A store killed in its first run has no offset but Kafka's "unknown" one from its empty first
+ * restore, and is restored from the start of its changelog (the test prints those restores); after
+ * the clean stop every store has an offset, and the restore after the second kill starts there.
  */
 class BrokerExactlyOnceTest {
   private static final String APP_ID = "sett-eos-count";
@@ -92,7 +94,7 @@ class BrokerExactlyOnceTest {
   private static final int SECOND = 8_000;
   private static final int THIRD = 3_000;
   /** Processing time per record while A is to be killed: SECOND takes it several seconds. */
-  private static final long SLOW_MICROS = 1_000;
+  private static final long SLOW_MICROS = 2_000;
   private static final Duration PHASE = Duration.ofSeconds(120);
 
   @TempDir
@@ -154,10 +156,17 @@ class BrokerExactlyOnceTest {
     Path stateA = tmp.resolve("state-a");
     Path stateB = tmp.resolve("state-b");
 
-    // 1. A counts the first batch and stops cleanly.
+    // 1. A, in its first run and slowed down, is killed in the middle of the first batch;
+    //    restarted, it finishes the batch and is stopped cleanly.
     produce(FIRST);
+    Child a0 = start("a0", stateA, SLOW_MICROS);
+    killMidStream(a0, FIRST / 5, FIRST);
+    Map<Integer, StoreOffsets> afterFirstKill = readStores(stateA);
+    System.out.println("stores after the kill in the first run: " + afterFirstKill);
+    assertStoresMatchTheirChangelog(afterFirstKill, "after the kill in the first run");
     Child a1 = start("a1", stateA, 0);
-    awaitCounts(a1, "a1 to count the first batch");
+    awaitCounts(a1, "a1 to finish the first batch after the kill");
+    System.out.println("a1 restores " + format(a1.restores()));
     a1.stop();
     Map<Integer, StoreOffsets> afterStop = readStores(stateA);
     System.out.println("stores after the clean stop: " + afterStop);
@@ -173,15 +182,7 @@ class BrokerExactlyOnceTest {
     produce(SECOND);
     long target = FIRST + SECOND;
     Child a2 = start("a2", stateA, SLOW_MICROS);
-    awaitCommitted(a2, () -> committedTotal() >= FIRST + SECOND / 5,
-        "a2 to count a fifth of the second batch");
-    long before = committedTotal();
-    a2.kill();
-    assertTrue(before < target, "a2 counted all " + target + " records before it was killed;"
-        + " the kill was not mid-stream (make SLOW_MICROS larger)\n" + a2.tail());
-    pollCounts(Duration.ofMillis(500)); // whatever a2 committed last
-    System.out.println("killed a2 after " + committedTotal() + " of " + target
-        + " records were counted (read_committed)");
+    killMidStream(a2, SECOND / 5, target);
 
     Map<Integer, StoreOffsets> afterKill = readStores(stateA);
     Map<Integer, Long> endAfterKill = changelogEnds();
@@ -194,9 +195,7 @@ class BrokerExactlyOnceTest {
     awaitCounts(a3, "a3 to finish the second batch after the kill");
     Map<Integer, long[]> restores = a3.restores();
     Map<Integer, Long> endNow = changelogEnds();
-    System.out.println("a3 restores (partition=[startingOffset, endingOffset, restored]): "
-        + restores.entrySet().stream().map(e -> e.getKey() + "=" + java.util.Arrays.toString(
-            e.getValue())).collect(Collectors.joining(", ")));
+    System.out.println("a3 restores " + format(restores));
     int tailRestores = 0;
     for (int p = 0; p < PARTITIONS; p++) {
       StoreOffsets s = afterKill.get(p);
@@ -243,6 +242,29 @@ class BrokerExactlyOnceTest {
     assertFinalCounts();
     System.out.printf("BrokerExactlyOnceTest took %.1f s%n",
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * Waits until {@code atLeast} more records are counted (committed), then kills the child; fails
+   * if by then all {@code total} records were counted (the kill would not be mid-stream).
+   */
+  private void killMidStream(Child child, long atLeast, long total) throws Exception {
+    long from = committedTotal();
+    awaitCommitted(child, () -> committedTotal() >= from + atLeast,
+        child.name + " to count " + atLeast + " more records");
+    long before = committedTotal();
+    child.kill();
+    assertTrue(before < total, child.name + " counted all " + total + " records before it was"
+        + " killed; the kill was not mid-stream (make SLOW_MICROS larger)\n" + child.tail());
+    pollCounts(Duration.ofMillis(500)); // whatever it committed last
+    System.out.println("killed " + child.name + " after " + committedTotal() + " of " + total
+        + " records were counted (read_committed)");
+  }
+
+  private static String format(Map<Integer, long[]> restores) {
+    return "(partition=[startingOffset, endingOffset, restored]): " + restores.entrySet().stream()
+        .map(e -> e.getKey() + "=" + java.util.Arrays.toString(e.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   // ------------------------------------------------------------------ input and output
@@ -333,7 +355,10 @@ class BrokerExactlyOnceTest {
   record StoreOffsets(Long offset, boolean dirty, Map<String, String> data) {
     @Override
     public String toString() {
-      return "[offset=" + offset + (dirty ? ", dirty" : "") + ", " + data.size() + " keys]";
+      long sum = data.values().stream() // timestamp, then the count: 8 bytes each
+          .mapToLong(v -> HexFormat.fromHexDigitsToLong(v.substring(v.length() - 16))).sum();
+      return "[offset=" + offset + (dirty ? ", dirty" : "") + ", " + data.size() + " keys, counts"
+          + " sum to " + sum + "]";
     }
   }
 
@@ -420,11 +445,14 @@ class BrokerExactlyOnceTest {
   private void assertStoresMatchTheirChangelog(Map<Integer, StoreOffsets> stores, String when) {
     for (Map.Entry<Integer, StoreOffsets> e : stores.entrySet()) {
       StoreOffsets s = e.getValue();
-      if (s.dirty() || s.offset() == null || s.offset() < 0) {
-        continue;
+      if (s.dirty()) {
+        continue; // it reports no offset and is wiped before it is used
       }
-      assertEquals(changelogUpTo(e.getKey(), s.offset()), s.data(), "store of task 0_"
-          + e.getKey() + " " + when + " (offset " + s.offset() + ") against its changelog");
+      // no offset (or Kafka's "unknown", -2): restored from the start, so it must hold nothing
+      long offset = s.offset() == null || s.offset() < 0 ? -1 : s.offset();
+      assertEquals(changelogUpTo(e.getKey(), offset), s.data(), "store of task 0_"
+          + e.getKey() + " " + when + " (offset " + s.offset() + ") against its changelog up to "
+          + offset);
     }
   }
 
