@@ -118,7 +118,7 @@ class BrokerExactlyOnceTest {
       producer.close(Duration.ofSeconds(10));
     }
     if (counts != null) {
-      counts.close(Duration.ofSeconds(10));
+      counts.close();
     }
     if (broker != null) {
       broker.close();
@@ -212,6 +212,8 @@ class BrokerExactlyOnceTest {
       assertEquals(s.offset() + 1, r[0], "changelog partition " + p + ": the restore must start"
           + " right after the offset the store committed");
       assertTrue(r[0] > 0, "changelog partition " + p + " restored from 0");
+      assertTrue(r[2] >= 0, "changelog partition " + p + ": the restore did not end\n"
+          + a3.tail());
       assertTrue(r[2] < endNow.get(p), "changelog partition " + p + ": restored " + r[2]
           + " records, the changelog ends at " + endNow.get(p));
       assertTrue(r[2] <= r[1] - r[0], "changelog partition " + p + ": restored " + r[2]
@@ -240,6 +242,13 @@ class BrokerExactlyOnceTest {
     b.stop();
     a3.stop();
     assertFinalCounts();
+    // every store either instance left, including those of the tasks A handed to B (committed
+    // when the rebalance took them away), holds what its changelog holds up to its offset
+    Map<Integer, StoreOffsets> finalA = readStores(stateA);
+    Map<Integer, StoreOffsets> finalB = readStores(stateB);
+    System.out.println("stores after both stopped: a " + finalA + ", b " + finalB);
+    assertStoresMatchTheirChangelog(finalA, "of a after both stopped");
+    assertStoresMatchTheirChangelog(finalB, "of b after both stopped");
     System.out.printf("BrokerExactlyOnceTest took %.1f s%n",
         (System.nanoTime() - started) / 1e9);
   }
@@ -308,7 +317,7 @@ class BrokerExactlyOnceTest {
         return;
       }
       for (Child c : children) {
-        if (c.dead && c.process.isAlive() == false && c.expectedAlive) {
+        if (c.expectedAlive && c.dead && !c.process.isAlive()) {
           fail("child " + c.name + " exited (" + c.process.exitValue() + ") while waiting for "
               + what + "\n" + c.tail());
         }

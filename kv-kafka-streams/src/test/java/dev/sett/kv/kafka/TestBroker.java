@@ -82,7 +82,14 @@ final class TestBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    cluster.close();
+  public void close() {
+    try {
+      cluster.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing the broker", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the broker failed", e);
+    }
   }
 }
