@@ -40,7 +40,7 @@ import org.apache.kafka.streams.query.Position;
  *
  * <p>Under at-least-once the buffer is written ("spilled") once it holds {@link
  * #AT_LEAST_ONCE_BUFFER_BYTES}: data ahead of the offsets is harmless there (the restore replays
- * it). Under exactly-once it is spilled only when it outgrows one Sett commit ({@link
+ * it). Under exactly-once it is first spilled only when it outgrows one Sett commit ({@link
  * Options#maxBatchSize()}, 15% of the memtable size); that leaves data on disk that the offsets do
  * not cover, so a spill first writes a dirty mark that the next {@link #commit} clears, and a
  * store reopened with the mark set reports no committed offset: Kafka Streams wipes and restores
@@ -61,7 +61,9 @@ final class StoreDb implements AutoCloseable {
   /**
    * Under at-least-once, the buffer is written once it holds this much (256 KiB): data ahead of
    * the offsets is harmless there, the batching gains little beyond this, and hundreds of stores
-   * keep little on the heap. Under exactly-once it grows to one commit's limit.
+   * keep little on the heap. Under exactly-once it grows to one commit's limit, and after that
+   * first spill (the store is marked dirty until its next commit, so holding more gains nothing)
+   * it is written at this size too.
    */
   static final long AT_LEAST_ONCE_BUFFER_BYTES = 256L << 10;
 
@@ -255,7 +257,7 @@ final class StoreDb implements AutoCloseable {
       }
       buffered++;
       bufferedBytes += key.length + (value == null ? 0 : value.length) + 32;
-      if (!exactlyOnce && bufferedBytes >= AT_LEAST_ONCE_BUFFER_BYTES) {
+      if ((!exactlyOnce || dirty) && bufferedBytes >= AT_LEAST_ONCE_BUFFER_BYTES) {
         spill();
       }
     } catch (DbClosedException e) {
