@@ -385,7 +385,7 @@ class BrokerExactlyOnceTest {
       TopicPartition tp = new TopicPartition(CHANGELOG, p);
       try (Db db = Db.open(Options.builder(dir).readOnly(true)
           .memTableSize(SettStoreConfig.STORE_MEMTABLE_SIZE)
-          .memoryBudget(SettStoreConfig.STORE_MEMORY_BUDGET).build())) {
+          .memoryBudget(64L << 20).build())) {
         out.put(p, db.view(t -> {
           Item o = t.get(StoreKeys.offset(tp));
           Map<String, String> data = new TreeMap<>();
