@@ -25,28 +25,25 @@ import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializati
 import org.apache.kafka.streams.query.Position;
 
 /**
- * One Sett database behind one Kafka Streams store: the transactional write buffer, the committed
- * changelog offsets and query position kept beside the data, batched restore, and the iterators
- * the store handed out. Every store kind (key-value, window, session) keeps its data through one
- * of these, under keys it lays out itself inside the {@link StoreKeys#DATA} namespace.
+ * One Sett database behind one Kafka Streams store: the write buffer, the committed changelog
+ * offsets and query position kept beside the data, batched restore, and the iterators the store
+ * handed out. Every store kind (key-value, window, session) keeps its data through one of these,
+ * under keys it lays out itself inside the {@link StoreKeys#DATA} namespace.
  *
- * <p><b>Why a transaction.</b> Kafka Streams 4.3 lets a store keep its own changelog offsets
- * ({@code managesOffsets()}); after a crash it restores only the changelog after {@link
- * #committedOffset}. That is only right if the store holds exactly what those offsets cover: under
- * exactly-once, writes after the last commit belong to a Kafka transaction that may be aborted.
- * So writes gather in one Sett transaction, and {@link #commit} writes them together with the
- * offsets and the position in one atomic commit. A crash loses the buffer and the offsets alike,
- * and the changelog supplies both again.
+ * <p><b>Offsets with the data.</b> Kafka Streams 4.3 lets a store keep its own changelog offsets
+ * ({@code managesOffsets()}); at startup it restores only the changelog after {@link
+ * #committedOffset}. That is only right if the store holds exactly what those offsets cover. So
+ * writes gather in one Sett transaction, and {@link #commit} writes them together with the offsets
+ * and the position in one atomic commit.
  *
- * <p>Under at-least-once the buffer is written ("spilled") once it holds {@link
- * #AT_LEAST_ONCE_BUFFER_BYTES}: data ahead of the offsets is harmless there (the restore replays
- * it). Under exactly-once it is first spilled only when it outgrows one Sett commit ({@link
- * Options#maxBatchSize()}, 15% of the memtable size); that leaves data on disk that the offsets do
- * not cover, so a spill first writes a dirty mark that the next {@link #commit} clears, and a
- * store reopened with the mark set reports no committed offset: Kafka Streams wipes and restores
- * it, as it does any store that cannot show what it holds. Kafka Streams 4.3 asks stores to commit
- * under exactly-once only when a task is suspended or closed (not at each transaction), so an
- * exactly-once store that wrote more than one commit's worth since then is rebuilt after a crash.
+ * <p><b>Spills.</b> The buffer is written early ("spilled") once it holds {@link #BUFFER_BYTES} or
+ * one Sett commit's worth: hundreds of stores keep little on the heap, and Kafka Streams 4.3 asks
+ * a store to commit under exactly-once only when its task is suspended or closed, so a running
+ * task's writes must reach disk ahead of its offsets anyway. Under at-least-once that is harmless
+ * (the restore replays the changelog over them). Under exactly-once they may belong to a Kafka
+ * transaction that is later aborted, so before a spill the {@link UndoLog} keeps the committed
+ * value of each key it writes; reopening after a crash rolls those keys back, and the store again
+ * holds exactly what its offsets cover. Nothing is ever wiped for it.
  *
  * <p>Concurrency notes. The writer is the stream thread that processes the task (or, while the
  * task restores, the thread that restores it; Kafka hands a task between threads with a
@@ -59,13 +56,12 @@ import org.apache.kafka.streams.query.Position;
  */
 final class StoreDb implements AutoCloseable {
   /**
-   * Under at-least-once, the buffer is written once it holds this much (256 KiB): data ahead of
-   * the offsets is harmless there, the batching gains little beyond this, and hundreds of stores
-   * keep little on the heap. Under exactly-once it grows to one commit's limit, and after that
-   * first spill (the store is marked dirty until its next commit, so holding more gains nothing)
-   * it is written at this size too.
+   * The buffer is written once it holds this much (256 KiB): batching gains little beyond it, and
+   * hundreds of stores keep little on the heap.
    */
-  static final long AT_LEAST_ONCE_BUFFER_BYTES = 256L << 10;
+  static final long BUFFER_BYTES = 256L << 10;
+
+  private static final System.Logger LOG = System.getLogger(StoreDb.class.getName());
 
   private final String name;
   private final Db db;
@@ -79,7 +75,8 @@ final class StoreDb implements AutoCloseable {
   private Txn txn; // the writer's buffer; null when nothing is buffered and no read opened it
   private long buffered; // writes in txn
   private long bufferedBytes; // what they take, roughly: keys, values and 32 bytes each
-  private boolean dirty; // a spill under exactly-once wrote the dirty mark
+  private final UndoLog undo;
+  private final List<byte[]> bufferedKeys = new ArrayList<>(); // exactly-once: keys in txn
   private boolean positionChanged;
 
   StoreDb(String name, Db db, boolean exactlyOnce) {
@@ -87,9 +84,14 @@ final class StoreDb implements AutoCloseable {
     this.db = db;
     this.exactlyOnce = exactlyOnce;
     this.writer = Thread.currentThread();
+    this.undo = new UndoLog(db);
+    long rolledBack = undo.recover();
+    if (rolledBack > 0) {
+      LOG.log(System.Logger.Level.INFO, "store {0}: rolled back {1} keys written ahead of the"
+          + " committed offsets before a crash", name, rolledBack);
+    }
     this.position = loadPosition();
     this.committedPosition = position.copy();
-    this.dirty = exists(StoreKeys.DIRTY_KEY);
   }
 
   /** The store's name (for messages). */
@@ -162,12 +164,6 @@ final class StoreDb implements AutoCloseable {
       throw closed(e);
     } catch (KvException e) {
       throw new ProcessorStateException("store " + name + ": read failed", e);
-    }
-  }
-
-  private boolean exists(byte[] key) {
-    try (Txn read = db.newTransaction(false)) {
-      return read.get(key) != null;
     }
   }
 
@@ -257,7 +253,10 @@ final class StoreDb implements AutoCloseable {
       }
       buffered++;
       bufferedBytes += key.length + (value == null ? 0 : value.length) + 32;
-      if ((!exactlyOnce || dirty) && bufferedBytes >= AT_LEAST_ONCE_BUFFER_BYTES) {
+      if (exactlyOnce) {
+        bufferedKeys.add(key);
+      }
+      if (bufferedBytes >= BUFFER_BYTES) {
         spill();
       }
     } catch (DbClosedException e) {
@@ -284,19 +283,23 @@ final class StoreDb implements AutoCloseable {
     return txn;
   }
 
-  /** Commits the buffer early because it outgrew one commit (see the class notes). */
+  /** Commits the buffer early (see the class notes). */
   private void spill() {
-    if (exactlyOnce && !dirty) {
-      db.update(t -> t.set(StoreKeys.DIRTY_KEY, new byte[0]));
-      dirty = true;
+    if (exactlyOnce) {
+      undo.record(bufferedKeys);
     }
     Txn t = txn;
     txn = null;
-    buffered = 0;
-    bufferedBytes = 0;
+    clearBuffer();
     try (t) {
       t.commit();
     }
+  }
+
+  private void clearBuffer() {
+    buffered = 0;
+    bufferedBytes = 0;
+    bufferedKeys.clear();
   }
 
   /**
@@ -344,7 +347,7 @@ final class StoreDb implements AutoCloseable {
 
   /** Commits the buffer with {@code meta} (key, value or null to delete) and the position. */
   private void commitWith(List<byte[][]> meta) {
-    if (buffered == 0 && meta.isEmpty() && !positionChanged && !dirty) {
+    if (buffered == 0 && meta.isEmpty() && !positionChanged && !undo.pending()) {
       closeReadBuffer();
       return;
     }
@@ -370,12 +373,13 @@ final class StoreDb implements AutoCloseable {
       }
       Txn c = txn;
       txn = null;
-      buffered = 0;
-      bufferedBytes = 0;
+      clearBuffer();
       try (c) {
         c.commit();
       }
-      dirty = false;
+      if (undo.pending()) {
+        undo.advance();
+      }
       positionChanged = false;
       committedPosition = snapshot;
     } catch (DbClosedException e) {
@@ -389,8 +393,9 @@ final class StoreDb implements AutoCloseable {
     for (byte[][] kv : meta) {
       write(t, kv[0], kv[1]);
     }
-    if (dirty) {
-      t.delete(StoreKeys.DIRTY_KEY);
+    if (undo.pending()) {
+      byte[][] e = undo.nextEpochEntry();
+      t.set(e[0], e[1]);
     }
   }
 
@@ -403,14 +408,10 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * The committed offset of a changelog partition, or null when none was committed or the store
-   * holds data beyond its offsets that exactly-once must not keep (see the class notes).
+   * The committed offset of a changelog partition, or null when none was committed.
    */
   Long committedOffset(TopicPartition tp) {
     checkOpen();
-    if (dirty && exactlyOnce) {
-      return null;
-    }
     try (Txn read = db.newTransaction(false)) {
       Item item = read.get(StoreKeys.offset(tp));
       return item == null ? null : StoreKeys.longOf(item.value());
@@ -553,7 +554,7 @@ final class StoreDb implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "StoreDb[" + name + ", buffered=" + buffered + ", dirty=" + dirty + "]";
+    return "StoreDb[" + name + ", buffered=" + buffered + "]";
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {

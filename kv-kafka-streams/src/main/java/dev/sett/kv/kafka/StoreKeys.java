@@ -8,7 +8,7 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * How a store's keys are laid out in its database. Every key starts with one namespace byte: data
  * keys with {@link #DATA}, the store's own bookkeeping (committed changelog offsets, the query
- * position, the dirty mark) with {@link #META}, so the two never meet in a range scan and an empty
+ * position, the undo log) with {@link #META}, so the two never meet in a range scan and an empty
  * Kafka key is still a non-empty Sett key.
  */
 final class StoreKeys {
@@ -19,14 +19,18 @@ final class StoreKeys {
 
   private static final byte OFFSET = 'o';
   private static final byte POSITION = 'p';
-  private static final byte DIRTY = 'd';
+  private static final byte UNDO = 'u';
+  private static final byte EPOCH = 'e';
   private static final byte STREAM_TIME = 's';
 
   /** The longest Kafka key a store takes: Sett's limit less the namespace byte. */
   static final int MAX_KEY = dev.sett.kv.Options.MAX_KEY_SIZE - 1;
 
-  /** The key of the mark that says data beyond the committed offsets may be on disk. */
-  static final byte[] DIRTY_KEY = {META, DIRTY};
+  /** Prefix of the undo log's entries (see {@link UndoLog}). */
+  static final byte[] UNDO_PREFIX = {META, UNDO};
+
+  /** The key of the undo log's epoch (see {@link UndoLog}). */
+  static final byte[] EPOCH_KEY = {META, EPOCH};
 
   /**
    * The key of a window or session store's observed stream time (what its retention is measured

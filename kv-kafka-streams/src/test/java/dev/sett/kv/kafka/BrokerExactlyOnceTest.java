@@ -172,7 +172,7 @@ class BrokerExactlyOnceTest {
     System.out.println("stores after the clean stop: " + afterStop);
     for (int p = 0; p < PARTITIONS; p++) {
       StoreOffsets s = afterStop.get(p);
-      assertTrue(s != null && s.offset() != null && s.offset() > 0 && !s.dirty(),
+      assertTrue(s != null && s.offset() != null && s.offset() > 0 && s.rolledBack() == 0,
           "after a clean close, store of task 0_" + p + " should hold a positive changelog offset: "
               + s);
     }
@@ -201,7 +201,7 @@ class BrokerExactlyOnceTest {
       StoreOffsets s = afterKill.get(p);
       long[] r = restores.get(p);
       assertTrue(s != null, "no Sett store for task 0_" + p + " under " + stateA);
-      if (s.dirty() || s.offset() == null || s.offset() < 0) {
+      if (s.offset() == null || s.offset() < 0) {
         // the store has nothing to restore from; Kafka Streams restores it from the start
         System.out.println("task 0_" + p + ": store has no usable offset after the kill: " + s);
         continue;
@@ -360,20 +360,24 @@ class BrokerExactlyOnceTest {
 
   // ------------------------------------------------------------------ the stores on disk
 
-  /** What a task's store holds on disk: its changelog offset, dirty mark and data. */
-  record StoreOffsets(Long offset, boolean dirty, Map<String, String> data) {
+  /**
+   * What a task's store holds once reopened: its changelog offset and data, and how many keys
+   * its undo log takes back from what is on disk.
+   */
+  record StoreOffsets(Long offset, int rolledBack, Map<String, String> data) {
     @Override
     public String toString() {
       long sum = data.values().stream() // timestamp, then the count: 8 bytes each
           .mapToLong(v -> HexFormat.fromHexDigitsToLong(v.substring(v.length() - 16))).sum();
-      return "[offset=" + offset + (dirty ? ", dirty" : "") + ", " + data.size() + " keys, counts"
+      return "[offset=" + offset + (rolledBack > 0 ? ", " + rolledBack + " rolled back" : "")
+          + ", " + data.size() + " keys, counts"
           + " sum to " + sum + "]";
     }
   }
 
   /**
    * Opens, read-only, the Sett store of every task under {@code stateDir} (no application runs on
-   * it) and reads the changelog offset it committed, its dirty mark and its data.
+   * it) and reads the changelog offset it committed and its data as a reopen leaves it.
    */
   private Map<Integer, StoreOffsets> readStores(Path stateDir) {
     Map<Integer, StoreOffsets> out = new TreeMap<>();
@@ -397,8 +401,30 @@ class BrokerExactlyOnceTest {
                   HexFormat.of().formatHex(item.value()));
             }
           }
-          return new StoreOffsets(o == null ? null : StoreKeys.longOf(o.value()),
-              t.get(StoreKeys.DIRTY_KEY) != null, data);
+          // What the store holds once reopened: writes spilled ahead of the offsets are taken
+          // back by the undo log's entries of the current epoch.
+          Item epochItem = t.get(StoreKeys.EPOCH_KEY);
+          byte[] undo = java.util.Arrays.copyOf(StoreKeys.UNDO_PREFIX, 10);
+          System.arraycopy(StoreKeys.longBytes(epochItem == null ? 0
+              : StoreKeys.longOf(epochItem.value())), 0, undo, 2, 8);
+          int rolledBack = 0;
+          try (KvIterator it = t.newIterator(IteratorOptions.builder().prefix(undo).build())) {
+            for (it.rewind(); it.valid(); it.next()) {
+              Item item = it.item();
+              byte[] dataKey = java.util.Arrays.copyOfRange(item.key(), undo.length,
+                  item.key().length);
+              String k = new String(StoreKeys.user(dataKey).get(), StandardCharsets.UTF_8);
+              byte[] v = item.value();
+              if (v[0] == 1) {
+                data.put(k, HexFormat.of().formatHex(v, 1, v.length));
+              } else {
+                data.remove(k);
+              }
+              rolledBack++;
+            }
+          }
+          return new StoreOffsets(o == null ? null : StoreKeys.longOf(o.value()), rolledBack,
+              data);
         }));
       }
     }
@@ -454,9 +480,6 @@ class BrokerExactlyOnceTest {
   private void assertStoresMatchTheirChangelog(Map<Integer, StoreOffsets> stores, String when) {
     for (Map.Entry<Integer, StoreOffsets> e : stores.entrySet()) {
       StoreOffsets s = e.getValue();
-      if (s.dirty()) {
-        continue; // it reports no offset and is wiped before it is used
-      }
       // no offset (or Kafka's "unknown", -2): restored from the start, so it must hold nothing
       long offset = s.offset() == null || s.offset() < 0 ? -1 : s.offset();
       assertEquals(changelogUpTo(e.getKey(), offset), s.data(), "store of task 0_"

@@ -169,28 +169,54 @@ class SettKeyValueStoreTest {
   }
 
   @Test
-  void aSpillUnderExactlyOnce_marksTheStore_soAKilledProcessReportsNoOffset() throws Exception {
-    // The child's buffer outgrows a commit of its 64 KiB memtables and is written early: the
-    // store then holds data its offsets do not cover, which exactly-once must not keep. No
-    // offset makes Kafka Streams wipe the store and restore it whole.
-    killChildAfterUncommittedWrites("eos", "small");
-    TestContext ctx = TestContext.exactlyOnce(dir)
-        .with(SettStoreConfig.OPTIONS_CUSTOMIZER_CONFIG, StoreCrashChild.SmallMemtables.class);
-    SettKeyValueStore store = open(ctx);
-    assertNull(store.committedOffset(CHANGELOG));
-    // A commit clears the mark.
+  void writesSpilledUnderExactlyOnce_areRolledBack_whenAKilledProcessIsReopened()
+      throws Exception {
+    // The child's uncommitted writes outgrow its buffer and reach disk before the kill. They may
+    // belong to an aborted Kafka transaction: reopening must take them back, so that the store
+    // holds exactly what its committed offset covers (and Kafka restores only what follows).
+    killChildAfterUncommittedWrites("eos", "spill");
+    SettKeyValueStore store = open(TestContext.exactlyOnce(dir));
+    assertEquals(100L, store.committedOffset(CHANGELOG));
+    for (int i = 0; i < 100; i++) {
+      assertArrayEquals(value(i, "committed"), store.get(key(i)), "key " + i);
+    }
+    for (int i = 100; i < 1000; i++) {
+      assertNull(store.get(key(i)), "key " + i + " was never committed");
+    }
+    assertEquals(100, store.approximateNumEntries());
+    // No entry of the undo log is left, and the next epoch starts clean.
+    store.put(key(5), value(5, "next"));
     store.commit(Map.of(CHANGELOG, 300L));
+    store.close();
+    store = open(TestContext.exactlyOnce(dir));
     assertEquals(300L, store.committedOffset(CHANGELOG));
+    assertArrayEquals(value(5, "next"), store.get(key(5)));
+    assertEquals(100, store.approximateNumEntries());
     store.close();
   }
 
   @Test
-  void aSpillUnderAtLeastOnce_keepsTheOffset() throws Exception {
-    killChildAfterUncommittedWrites("alos", "small");
-    TestContext ctx = TestContext.atLeastOnce(dir)
-        .with(SettStoreConfig.OPTIONS_CUSTOMIZER_CONFIG, StoreCrashChild.SmallMemtables.class);
-    SettKeyValueStore store = open(ctx);
+  void spillsUnderExactlyOnce_thenACommit_keepEverything() {
+    SettKeyValueStore store = open(TestContext.exactlyOnce(dir));
+    for (int i = 0; i < 5000; i++) { // ~0.7 MB: several spills
+      store.put(key(i), value(i, "a"));
+    }
+    store.commit(Map.of(CHANGELOG, 5000L));
+    store.close();
+    store = open(TestContext.exactlyOnce(dir));
+    assertEquals(5000L, store.committedOffset(CHANGELOG));
+    assertEquals(5000, store.approximateNumEntries());
+    assertArrayEquals(value(4321, "a"), store.get(key(4321)));
+    store.close();
+  }
+
+  @Test
+  void spillsUnderAtLeastOnce_stayAfterAKill_withTheOffset() throws Exception {
+    // Harmless there: the restore from offset 100 replays the changelog over them.
+    killChildAfterUncommittedWrites("alos", "spill");
+    SettKeyValueStore store = open(TestContext.atLeastOnce(dir));
     assertEquals(100L, store.committedOffset(CHANGELOG));
+    assertTrue(store.approximateNumEntries() > 100, "spilled writes are kept");
     store.close();
   }
 
