@@ -191,25 +191,6 @@ final class DslHarness {
   }
 
   /**
-   * Whether {@link SettDslStoreSuppliers} supplies window and session stores yet. They are built on
-   * another branch; until it is merged the suppliers throw {@link UnsupportedOperationException},
-   * and the windowed tests are skipped (not failed) through this probe. Creating a supplier opens
-   * nothing, so the probe has no side effects.
-   */
-  static boolean windowStoresAvailable() {
-    SettDslStoreSuppliers s = new SettDslStoreSuppliers();
-    try {
-      s.windowStore(new DslWindowParams("probe", Duration.ofDays(1), Duration.ofMinutes(1),
-          false, EmitStrategy.onWindowUpdate(), false, true));
-      s.sessionStore(new DslSessionParams("probe", Duration.ofDays(1),
-          EmitStrategy.onWindowUpdate()));
-      return true;
-    } catch (UnsupportedOperationException e) {
-      return false;
-    }
-  }
-
-  /**
    * Generated input: {@code n} records over {@code topics}, keys drawn from {@code keys} distinct
    * values (so they repeat), values small numbers, a tombstone with probability {@code
    * tombstones}, timestamps that advance by up to two seconds and, one record in ten, step back

@@ -1,11 +1,9 @@
 package dev.sett.kv.kafka;
 
 import static dev.sett.kv.kafka.DslHarness.OUT;
-import static dev.sett.kv.kafka.DslHarness.windowStoresAvailable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sett.kv.kafka.DslHarness.In;
 import dev.sett.kv.kafka.DslHarness.Out;
@@ -52,9 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The input comes from a seeded {@link Random} (printed as {@code reproduce: -Dtests.seed=0x...}
  * and repeated in failure messages): a few thousand records with repeated keys, tombstones, and
- * timestamps that advance and now and then step back. The windowed tests are pending until the
- * window and session stores are merged: they are skipped while {@link
- * DslHarness#windowStoresAvailable()} says the suppliers throw.
+ * timestamps that advance and now and then step back.
  */
 class DslTopologyTest {
   private static final int RECORDS = 3_000;
@@ -208,7 +204,6 @@ class DslTopologyTest {
 
   @Test
   void tumblingWindowCount() {
-    assumeTrue(windowStoresAvailable(), "pending: Sett window stores not merged yet");
     List<In> in = DslHarness.input(rnd, WINDOWED_RECORDS, List.of("in"), 10, 0.05);
     List<Out> out = same(b -> b.<String, String>stream("in").groupByKey()
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5)))
@@ -219,7 +214,6 @@ class DslTopologyTest {
 
   @Test
   void hoppingWindowAggregate() {
-    assumeTrue(windowStoresAvailable(), "pending: Sett window stores not merged yet");
     List<In> in = DslHarness.input(rnd, WINDOWED_RECORDS, List.of("in"), 10, 0.05);
     List<Out> out = same(b -> b.<String, String>stream("in").groupByKey()
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5))
@@ -234,7 +228,6 @@ class DslTopologyTest {
 
   @Test
   void slidingWindowCount() {
-    assumeTrue(windowStoresAvailable(), "pending: Sett window stores not merged yet");
     List<In> in = DslHarness.input(rnd, WINDOWED_RECORDS, List.of("in"), 10, 0.05);
     List<Out> out = same(b -> b.<String, String>stream("in").groupByKey()
         .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10),
@@ -247,7 +240,6 @@ class DslTopologyTest {
 
   @Test
   void sessionWindowCount() {
-    assumeTrue(windowStoresAvailable(), "pending: Sett session stores not merged yet");
     List<In> in = DslHarness.input(rnd, WINDOWED_RECORDS, List.of("in"), 10, 0.05);
     List<Out> out = same(b -> b.<String, String>stream("in").groupByKey()
         .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofSeconds(15),
@@ -270,7 +262,6 @@ class DslTopologyTest {
 
   @Test
   void streamStreamJoin() {
-    assumeTrue(windowStoresAvailable(), "pending: Sett window stores not merged yet");
     List<In> in = DslHarness.input(rnd, WINDOWED_RECORDS, List.of("left", "right"), 30, 0.05);
     List<Out> out = same(b -> {
       KStream<String, String> right = b.stream("right");
