@@ -1,26 +1,14 @@
 package dev.sett.kv.kafka;
 
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Used by the stream thread that owns the task; {@link #query}, {@link #get} and iterators may
  * also be called from query threads (see {@link StoreDb}'s notes).
  */
-class SettKeyValueStore implements KeyValueStore<Bytes, byte[]> {
+class SettKeyValueStore extends SettStateStore implements KeyValueStore<Bytes, byte[]> {
   /** Keys counted exactly by {@link #approximateNumEntries()} before it estimates. */
   static final int EXACT_COUNT_LIMIT = 100_000;
 
@@ -53,88 +41,13 @@ class SettKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   private static final StoreIterator.Decoder<Bytes> DECODER =
       (key, value) -> KeyValue.pair(StoreKeys.user(key), value);
 
-  private final String name;
-  private final String metricsScope;
-  private StoreDb store;
-  private StoreMetrics metrics;
-  private StateStoreContext context;
-
   SettKeyValueStore(String name, String metricsScope) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.metricsScope = Objects.requireNonNull(metricsScope, "metricsScope");
+    super(name, metricsScope);
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public void init(StateStoreContext context, StateStore root) {
-    if (store != null && store.isOpen()) {
-      throw new IllegalStateException("store " + name + " is already open");
-    }
-    this.context = context;
-    Map<String, Object> configs = context.appConfigs();
-    boolean consistency = StreamsConfig.InternalConfig.getBoolean(configs,
-        StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-    store = new StoreDb(name, SettStoreConfig.open(context, name),
-        SettStoreConfig.exactlyOnce(configs));
-    metrics = StoreMetrics.register(context, metricsScope, name, store.db());
-    context.register(root, (RecordBatchingStateRestoreCallback) records -> restoreBatch(records,
-        consistency));
-  }
-
-  void restoreBatch(java.util.Collection<ConsumerRecord<byte[], byte[]>> records,
-      boolean consistency) {
+  void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, boolean consistency) {
     open().restore(records, StoreKeys::data, consistency);
-  }
-
-  private StoreDb open() {
-    StoreDb s = store;
-    if (s == null || !s.isOpen()) {
-      throw new InvalidStateStoreException("store " + name + " is not open");
-    }
-    return s;
-  }
-
-  @Override
-  public boolean persistent() {
-    return true;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return store != null && store.isOpen();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public boolean managesOffsets() {
-    return true;
-  }
-
-  @Override
-  public void commit(Map<TopicPartition, Long> changelogOffsets) {
-    open().commit(changelogOffsets);
-  }
-
-  @Override
-  public Long committedOffset(TopicPartition partition) {
-    return open().committedOffset(partition);
-  }
-
-  @Override
-  public void close() {
-    StoreDb s = store;
-    if (s == null || !s.isOpen()) {
-      return;
-    }
-    try {
-      s.close();
-    } finally {
-      metrics.remove();
-    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -148,7 +61,7 @@ class SettKeyValueStore implements KeyValueStore<Bytes, byte[]> {
   }
 
   private void track(StoreDb s) {
-    s.trackPosition(context);
+    s.trackPosition(context());
   }
 
   @Override
@@ -234,24 +147,4 @@ class SettKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     return open().approximateCount(EXACT_COUNT_LIMIT);
   }
 
-  // ---------------------------------------------------------------- interactive queries
-
-  @Override
-  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound,
-      QueryConfig config) {
-    StoreDb s = open();
-    return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this,
-        s.positionForReader(), context);
-  }
-
-  @Override
-  public Position getPosition() {
-    StoreDb s = store;
-    return s == null ? Position.emptyPosition() : s.positionForReader();
-  }
-
-  /** The store's database adapter (for tests in this package). */
-  StoreDb storeDb() {
-    return store;
-  }
 }

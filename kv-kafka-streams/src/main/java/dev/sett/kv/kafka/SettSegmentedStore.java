@@ -4,25 +4,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
 import org.apache.kafka.streams.processor.internals.metrics.TaskMetrics;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.internals.StoreQueryUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +39,14 @@ import org.slf4j.LoggerFactory;
  * StoreDb}'s business (see its notes). A query that races a segment's expiry may still see the
  * segment's entries (its snapshot predates the drop) or miss them; either way they are expired.
  */
-abstract class SettSegmentedStore implements StateStore {
+abstract class SettSegmentedStore extends SettStateStore {
   private static final Logger LOG = LoggerFactory.getLogger(SettSegmentedStore.class);
 
-  private final String name;
-  private final String metricsScope;
   /** How long entries are kept, in stream time. */
   final long retentionPeriod;
   /** The span of stream time one segment holds. */
   final long segmentInterval;
 
-  private StoreDb store;
-  private StoreMetrics metrics;
-  private StateStoreContext context;
   private Sensor expiredRecords; // null without Kafka's metrics (a mock context)
 
   private volatile long observedStreamTime = ConsumerRecord.NO_TIMESTAMP;
@@ -74,8 +58,7 @@ abstract class SettSegmentedStore implements StateStore {
 
   SettSegmentedStore(String name, String metricsScope, long retentionPeriod,
       long segmentInterval) {
-    this.name = Objects.requireNonNull(name, "name cannot be null");
-    this.metricsScope = Objects.requireNonNull(metricsScope, "metricsScope cannot be null");
+    super(name, metricsScope);
     if (retentionPeriod < 0) {
       throw new IllegalArgumentException("retentionPeriod cannot be negative");
     }
@@ -90,30 +73,12 @@ abstract class SettSegmentedStore implements StateStore {
   abstract long segmentTimestamp(byte[] storeKey);
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public void init(StateStoreContext context, StateStore root) {
-    if (store != null && store.isOpen()) {
-      throw new IllegalStateException("store " + name + " is already open");
-    }
-    this.context = context;
-    Map<String, Object> configs = context.appConfigs();
-    boolean consistency = StreamsConfig.InternalConfig.getBoolean(configs,
-        StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
-    StoreDb s = new StoreDb(name, SettStoreConfig.open(context, name),
-        SettStoreConfig.exactlyOnce(configs));
-    store = s;
+  void opened(StoreDb s, StateStoreContext context) {
     loadStreamTime(s);
-    metrics = StoreMetrics.register(context, metricsScope, name, s.db());
     if (context.metrics() instanceof StreamsMetricsImpl impl && context.taskId() != null) {
       expiredRecords = TaskMetrics.droppedRecordsSensor(Thread.currentThread().getName(),
           context.taskId().toString(), impl);
     }
-    context.register(root, (RecordBatchingStateRestoreCallback) records -> restoreBatch(records,
-        consistency));
   }
 
   /**
@@ -145,6 +110,7 @@ abstract class SettSegmentedStore implements StateStore {
     }
   }
 
+  @Override
   void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records, boolean consistency) {
     StoreDb s = open();
     // As Kafka's segmented stores: stream time moves to the batch's largest timestamp first, so
@@ -163,30 +129,6 @@ abstract class SettSegmentedStore implements StateStore {
       }
       return SegmentKeys.dataKey(segment, storeKey);
     }, consistency);
-  }
-
-  StoreDb open() {
-    StoreDb s = store;
-    if (s == null || !s.isOpen()) {
-      throw new InvalidStateStoreException("store " + name + " is not open");
-    }
-    return s;
-  }
-
-  @Override
-  public boolean persistent() {
-    return true;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return store != null && store.isOpen();
-  }
-
-  @Override
-  @SuppressWarnings("deprecation")
-  public boolean managesOffsets() {
-    return true;
   }
 
   /** Commits the write buffer with the offsets and the stream time, then drops expired data. */
@@ -216,28 +158,10 @@ abstract class SettSegmentedStore implements StateStore {
     if (!prefixes.isEmpty()) {
       long start = System.nanoTime();
       long keys = s.dropPrefixes(prefixes);
-      LOG.debug("store {}: dropped {} expired segments ({} keys) in {} ms", name,
+      LOG.debug("store {}: dropped {} expired segments ({} keys) in {} ms", name(),
           prefixes.size(), keys, (System.nanoTime() - start) / 1_000_000);
     }
     droppedBelow = minLive;
-  }
-
-  @Override
-  public Long committedOffset(TopicPartition partition) {
-    return open().committedOffset(partition);
-  }
-
-  @Override
-  public void close() {
-    StoreDb s = store;
-    if (s == null || !s.isOpen()) {
-      return;
-    }
-    try {
-      s.close();
-    } finally {
-      metrics.remove();
-    }
   }
 
   // ---------------------------------------------------------------- retention
@@ -295,7 +219,7 @@ abstract class SettSegmentedStore implements StateStore {
     if (segment > maxSegment) {
       maxSegment = segment;
     }
-    s.trackPosition(context);
+    s.trackPosition(context());
   }
 
   /** The value under Kafka's store key, or null when absent or expired. */
@@ -327,27 +251,6 @@ abstract class SettSegmentedStore implements StateStore {
     }
     return new SegmentedIterator<>(s, reverse ? hi : lo, reverse ? lo : hi, reverse,
         segment -> scan.open(s, segment));
-  }
-
-  // ---------------------------------------------------------------- interactive queries
-
-  @Override
-  public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound,
-      QueryConfig config) {
-    StoreDb s = open();
-    return StoreQueryUtils.handleBasicQueries(query, positionBound, config, this,
-        s.positionForReader(), context);
-  }
-
-  @Override
-  public Position getPosition() {
-    StoreDb s = store;
-    return s == null ? Position.emptyPosition() : s.positionForReader();
-  }
-
-  /** The store's database adapter (for tests in this package). */
-  StoreDb storeDb() {
-    return store;
   }
 
   /** The observed stream time (for tests in this package). */

@@ -133,11 +133,6 @@ final class StoreDb implements AutoCloseable {
     return committedPosition;
   }
 
-  /** Marks that the live position moved (the writer applied a record). */
-  void positionChanged() {
-    positionChanged = true;
-  }
-
   /** Moves the live position to the record the writer is processing (every store's writes). */
   void trackPosition(org.apache.kafka.streams.processor.StateStoreContext context) {
     synchronized (position) {
