@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
  * stores do. The stream time is committed with the data, so a reopened store keeps measuring from
  * it.
  *
- * <p><b>Expiry.</b> After each {@link #commit}, segments wholly expired are deleted with one
- * {@link StoreDb#dropPrefixes} call: Sett writes the tombstones, flushes and compacts the dropped
- * ranges into the last level and reclaims the value log space they held. That happens once per
- * segment interval of stream time (half the retention by default), and the commit goes first so
- * nothing written to an expired segment is still in the write buffer.
+ * <p><b>Expiry.</b> When a write moves the stream time past a segment's end plus the retention,
+ * the segments wholly expired are deleted with one {@link StoreDb#dropPrefixes} call (a batch of
+ * tombstones; compactions reclaim the space). That happens once per segment interval of stream
+ * time (half the retention by default), whether or not Kafka commits the store meanwhile (under
+ * exactly-once, Kafka Streams 4.3 commits a running store only at a rebalance or shutdown). A
+ * crash before the next commit cannot bring expired data back into view: the rolled-back store
+ * restores the changelog after its offsets, and the restore skips records its stream time has
+ * expired.
  *
  * <p>Concurrency notes. Writes, restore, commit and expiry run on the stream thread that owns the
  * task; {@link #observedStreamTime} and {@link #maxSegment} are volatile because interactive
@@ -131,7 +134,7 @@ abstract class SettSegmentedStore extends SettStateStore {
     }, consistency);
   }
 
-  /** Commits the write buffer with the offsets and the stream time, then drops expired data. */
+  /** Commits the write buffer with the offsets and the stream time. */
   @Override
   public void commit(Map<TopicPartition, Long> changelogOffsets) {
     StoreDb s = open();
@@ -140,7 +143,6 @@ abstract class SettSegmentedStore extends SettStateStore {
       streamTimeChanged = false;
     }
     s.commit(changelogOffsets);
-    dropExpired(s);
   }
 
   /** Drops the segments wholly below the retention (see the class notes); one seek if none. */
@@ -208,6 +210,9 @@ abstract class SettSegmentedStore extends SettStateStore {
     StoreDb s = open();
     long timestamp = segmentTimestamp(storeKey);
     observe(timestamp);
+    if (minLiveSegment() > droppedBelow) {
+      dropExpired(s);
+    }
     long segment = segmentId(timestamp);
     if (segment < minLiveSegment()) {
       if (expiredRecords != null) {

@@ -473,9 +473,12 @@ final class StoreDb implements AutoCloseable {
   }
 
   /**
-   * Deletes every committed key under the prefixes and reclaims their space ({@link
-   * Db#dropPrefix}): how window and session stores drop expired segments. Not part of the write
-   * buffer: callers commit first, so nothing buffered under the prefixes survives the drop.
+   * Deletes every key under the prefixes: how window and session stores drop expired segments.
+   * The buffer is written first (spilled, see the class notes), so nothing buffered under the
+   * prefixes survives; then one write batch of tombstones, which compactions turn into free space
+   * as they reach the data. (Sett's {@link Db#dropPrefix} would reclaim the space at once, but it
+   * flushes and compacts on the caller's thread, a second or more for a segment; a stream thread
+   * should not stop that long.)
    *
    * @return the number of keys deleted
    */
@@ -484,8 +487,25 @@ final class StoreDb implements AutoCloseable {
     if (prefixes.isEmpty()) {
       return 0;
     }
+    long n = 0;
     try {
-      return db.dropPrefix(prefixes.toArray(new byte[0][]));
+      if (buffered > 0) {
+        spill();
+      }
+      closeReadBuffer();
+      try (Txn read = db.newTransaction(false); WriteBatch batch = db.newWriteBatch()) {
+        for (byte[] prefix : prefixes) {
+          try (KvIterator it = read.newIterator(IteratorOptions.builder().prefix(prefix)
+              .keysOnly(true).build())) {
+            for (it.rewind(); it.valid(); it.next()) {
+              batch.delete(it.item().key());
+              n++;
+            }
+          }
+        }
+        batch.flush();
+      }
+      return n;
     } catch (DbClosedException e) {
       throw closed(e);
     } catch (KvException e) {

@@ -82,7 +82,7 @@ class SettSessionStoreTest {
   }
 
   @Test
-  void expiredSessions_leaveTheDatabase_atTheCommit() {
+  void expiredSessions_leaveTheDatabase_whenStreamTimePassesThem() {
     SettSessionStore store = open(TestContext.exactlyOnce(dir));
     for (int i = 0; i < 1000; i++) {
       store.put(session(key(i), i, i + 10), "v".getBytes()); // segment 0
@@ -91,6 +91,7 @@ class SettSessionStoreTest {
     assertEquals(1000, store.storeDb().approximateCount(10_000));
     store.put(session(key(0), 4 * MINUTE, 4 * MINUTE), "new".getBytes());
     assertEquals(List.of("key-0[240000,240000]=new"), sessions(store.fetch(key(0))));
+    assertEquals(1, store.storeDb().approximateCount(10_000), "no commit needed");
     store.commit(Map.of(CHANGELOG, 2L));
     assertEquals(1, store.storeDb().approximateCount(10_000));
     store.put(session(key(9), 10, 20), "late".getBytes()); // expired on arrival
