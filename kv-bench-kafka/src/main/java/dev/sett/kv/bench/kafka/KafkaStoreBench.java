@@ -240,6 +240,7 @@ public final class KafkaStoreBench {
         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String result = null;
+    String failure = null;
     try (BufferedReader r = new BufferedReader(
             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         var copy = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
@@ -248,6 +249,9 @@ public final class KafkaStoreBench {
         copy.write(line + System.lineSeparator());
         if (line.startsWith(KafkaBenchChild.RESULT)) {
           result = line;
+        } else if (failure == null && (line.startsWith("Exception in thread")
+            || line.startsWith("Caused by:"))) {
+          failure = line;
         }
       }
     }
@@ -261,11 +265,13 @@ public final class KafkaStoreBench {
     } finally {
       deleteTree(dir);
     }
-    if (result == null || code != 0) {
-      throw new IOException(measure + " " + store + ": the child JVM failed (exit code " + code
-          + "): see " + log);
-    }
     Map<String, String> f = new LinkedHashMap<>();
+    if (result == null || code != 0) {
+      // A store that cannot run a measurement is a result too: the table says so.
+      f.put("failed", "exit code " + code + (failure == null ? "" : ": " + failure));
+      f.put("log", log.toString());
+      return f;
+    }
     for (String kv : result.substring(KafkaBenchChild.RESULT.length()).trim().split(" ")) {
       int eq = kv.indexOf('=');
       f.put(kv.substring(0, eq), kv.substring(eq + 1));
@@ -326,6 +332,14 @@ public final class KafkaStoreBench {
       row(out, results, "rss", "", "same: on disk, MB",
           o -> o.num("diskBytes") / 1e6, v -> fmt("%.0f", v));
     }
+    for (Outcome o : results) {
+      if (o.fields().containsKey("failed")) {
+        out.println();
+        out.println("FAILED: " + o.measure() + (o.variant().isEmpty() ? "" : " caching "
+            + o.variant()) + " " + o.store() + ": " + o.fields().get("failed") + " (log: "
+            + o.fields().get("log") + ")");
+      }
+    }
     if (both) {
       out.println();
       if (!Double.isNaN(restoreRatio)) {
@@ -335,6 +349,12 @@ public final class KafkaStoreBench {
       if (!Double.isNaN(rssRatio)) {
         out.println("goal: peak RSS with " + c.rssStores + " stores at most half of RocksDB's:"
             + fmt(" sett/rocksdb = %.2fx: ", rssRatio) + (rssRatio <= 0.5 ? "met" : "MISSED"));
+      } else if (c.measures.contains("rss")) {
+        out.println("goal: peak RSS with " + c.rssStores + " stores at most half of RocksDB's:"
+            + " no ratio, a run failed: MISSED");
+      }
+      if (Double.isNaN(restoreRatio) && c.measures.contains("restore")) {
+        out.println("goal: restore at least as fast as RocksDB: no ratio, a run failed: MISSED");
       }
     }
   }
@@ -346,17 +366,25 @@ public final class KafkaStoreBench {
     double sett = mean(results, measure, variant, "sett", value);
     double rocks = mean(results, measure, variant, "rocksdb", value);
     double ratio = sett / rocks;
-    out.println("| " + label + " | " + (Double.isNaN(sett) ? "" : format.apply(sett)) + " | "
-        + (Double.isNaN(rocks) ? "" : format.apply(rocks)) + " | "
+    out.println("| " + label + " | " + cell(results, measure, variant, "sett", sett, format)
+        + " | " + cell(results, measure, variant, "rocksdb", rocks, format) + " | "
         + (Double.isNaN(ratio) ? "" : fmt("%.2fx", ratio)) + " |");
     return ratio;
+  }
+
+  private static String cell(List<Outcome> results, String measure, String variant,
+      String store, double v, java.util.function.DoubleFunction<String> format) {
+    boolean failed = results.stream().anyMatch(o -> o.measure().equals(measure)
+        && o.variant().equals(variant) && o.store().equals(store)
+        && o.fields().containsKey("failed"));
+    return failed ? "failed" : Double.isNaN(v) ? "" : format.apply(v);
   }
 
   private static double mean(List<Outcome> results, String measure, String variant,
       String store, java.util.function.ToDoubleFunction<Outcome> value) {
     return results.stream()
         .filter(o -> o.measure().equals(measure) && o.variant().equals(variant)
-            && o.store().equals(store))
+            && o.store().equals(store) && !o.fields().containsKey("failed"))
         .mapToDouble(value).average().orElse(Double.NaN);
   }
 
