@@ -1,15 +1,23 @@
 package dev.sett.kv.bench.kafka;
 
+import dev.sett.kv.Compression;
 import dev.sett.kv.Options;
 import dev.sett.kv.kafka.SettOptionsCustomizer;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A {@link SettOptionsCustomizer} for measuring what smaller per-store memory would buy with many
- * stores: memtable size and memory budget from the system properties {@code
- * sett.bench.memtable} and {@code sett.bench.budget} (bytes, with k or m suffixes; default 1m
- * and 16m). Pass it with {@code --sett-customizer dev.sett.kv.bench.kafka.SmallStoreOptions} and
- * the properties with {@code --jvm-arg -Dsett.bench.memtable=...}. Not the module's default.
+ * A {@link SettOptionsCustomizer} for measuring Sett's stores away from the module's defaults,
+ * from system properties (each optional; unset leaves the module's default):
+ *
+ * <ul>
+ *   <li>{@code sett.bench.memtable}: memtable size in bytes (k, m suffixes);
+ *   <li>{@code sett.bench.budget}: memory budget in bytes (k, m suffixes);
+ *   <li>{@code sett.bench.compression}: {@code NONE} or {@code LZ4}.
+ * </ul>
+ *
+ * <p>Pass it with {@code --sett-customizer dev.sett.kv.bench.kafka.SmallStoreOptions} and the
+ * properties with {@code --jvm-arg -Dsett.bench.memtable=1m} and so on.
  */
 public final class SmallStoreOptions implements SettOptionsCustomizer {
   /** Public, for Kafka Streams' configuration to create it by class name. */
@@ -18,13 +26,22 @@ public final class SmallStoreOptions implements SettOptionsCustomizer {
   @Override
   public void customize(String storeName, Options.Builder options,
       Map<String, Object> appConfigs) {
-    long memtable = bytes(System.getProperty("sett.bench.memtable", "1m"));
-    options.memTableSize(memtable).memoryBudget(bytes(System.getProperty("sett.bench.budget",
-        "16m")));
+    String memtable = System.getProperty("sett.bench.memtable");
+    if (memtable != null) {
+      options.memTableSize(bytes(memtable));
+    }
+    String budget = System.getProperty("sett.bench.budget");
+    if (budget != null) {
+      options.memoryBudget(bytes(budget));
+    }
+    String compression = System.getProperty("sett.bench.compression");
+    if (compression != null) {
+      options.compression(Compression.valueOf(compression.toUpperCase(Locale.ROOT)));
+    }
   }
 
   private static long bytes(String s) {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = s.trim().toLowerCase(Locale.ROOT);
     long mul = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : 1;
     return Long.parseLong(mul == 1 ? t : t.substring(0, t.length() - 1)) * mul;
   }

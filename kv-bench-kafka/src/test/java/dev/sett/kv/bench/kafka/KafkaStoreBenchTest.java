@@ -36,6 +36,8 @@ class KafkaStoreBenchTest {
     // restore, count with caching on and off, rss: each for sett and rocksdb
     assertEquals(8, out.size(), table);
     for (KafkaStoreBench.Outcome o : out) {
+      assertTrue(!o.fields().containsKey("failed"), o.measure() + " " + o.store() + ": "
+          + o.fields());
       switch (o.measure()) {
         case "restore" -> {
           assertEquals(4000, o.num("records"), table);
