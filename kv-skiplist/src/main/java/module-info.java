@@ -8,6 +8,8 @@
  */
 module dev.sett.kv.skiplist {
   requires dev.sett.kv;
+  // sun.misc.Unsafe.invokeCleaner: frees a released memtable's off-heap arena at once.
+  requires jdk.unsupported;
 
   provides dev.sett.kv.spi.MemTableFactory with
       dev.sett.kv.skiplist.ArenaSkipListFactory,
