@@ -56,10 +56,13 @@ import org.apache.kafka.streams.query.Position;
  */
 final class StoreDb implements AutoCloseable {
   /**
-   * The buffer is written once it holds this much (256 KiB): batching gains little beyond it, and
-   * hundreds of stores keep little on the heap.
+   * The buffer is written once it holds this much (32 KiB, a few hundred small records): batching
+   * gains little beyond it, and what the buffer holds dies young. With hundreds of stores written
+   * in turn, a 256 KiB buffer lived seconds, long enough to be promoted, and the collector grew
+   * the heap to hold the dead buffers (1.7 GB committed for 300 stores, most of their resident
+   * memory; docs/BENCHMARKS.md).
    */
-  static final long BUFFER_BYTES = 256L << 10;
+  static final long BUFFER_BYTES = 32L << 10;
 
   private static final System.Logger LOG = System.getLogger(StoreDb.class.getName());
 
