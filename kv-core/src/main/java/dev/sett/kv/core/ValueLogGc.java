@@ -429,16 +429,25 @@ final class ValueLogGc {
         }
         return true;
       });
+      if (!stopping) {
+        moved[0] += rewriteBatch(batch);
+      }
     } catch (CorruptionException e) {
       broken.add(fileId);
       LOG.log(System.Logger.Level.ERROR, "value log garbage collection skips {0} until the next"
           + " open: {1}", log.fileName(fileId), e.getMessage());
       return false;
+    } catch (KeptConflicting e) {
+      // Contention, not a failure: what moved stays moved (each batch is its own commit), the
+      // file is not marked garbage, and a later round starts it again.
+      valuesRewritten += moved[0];
+      LOG.log(System.Logger.Level.INFO, "value log garbage collection leaves {0} for a later"
+          + " round: {1}", log.fileName(fileId), e.getMessage());
+      return false;
     }
     if (stopping) {
       return false;
     }
-    moved[0] += rewriteBatch(batch);
     valuesRewritten += moved[0];
     // Everything live has moved: all of the file is garbage now, also after a restart.
     discard.markGarbage(fileId, size);
@@ -450,6 +459,16 @@ final class ValueLogGc {
     return true;
   }
 
+  /**
+   * A batch whose keys kept changing under the rewrite: busy keys, not a failure. The round
+   * leaves the file for a later one instead of failing the caller of {@code runValueLogGc}.
+   */
+  private static final class KeptConflicting extends IOException {
+    KeptConflicting(String message) {
+      super(message);
+    }
+  }
+
   /** A live record and the newer versions of its key, newest first, copied along with it. */
   private record Live(Candidate candidate, List<StoredValue> newer) {}
 
@@ -458,8 +477,8 @@ final class ValueLogGc {
    * the keys that newer commits wrote: the rest of the batch is committed without them, and they
    * are checked again at a new read timestamp (most are dead by then: overwritten or deleted).
    * Only a record rewritten or found dead counts as done, so a file is never deleted with a live
-   * record left behind; a batch whose keys keep changing fails the round after {@value
-   * #CONFLICT_RETRIES} checks (the next round starts the file again).
+   * record left behind; a batch whose keys keep changing ends the file's rewrite after {@value
+   * #CONFLICT_RETRIES} checks ({@link KeptConflicting}: a later round starts the file again).
    */
   private int rewriteBatch(List<Candidate> batch) throws IOException {
     int rewritten = 0;
@@ -469,7 +488,7 @@ final class ValueLogGc {
         throw new DbClosedException("the database is closing");
       }
       if (attempt > CONFLICT_RETRIES) {
-        throw new IOException("value log rewrite kept conflicting with commits ("
+        throw new KeptConflicting("value log rewrite kept conflicting with commits ("
             + CONFLICT_RETRIES + " checks of " + toCheck.size() + " record(s))");
       }
       List<Candidate> again = new ArrayList<>();
