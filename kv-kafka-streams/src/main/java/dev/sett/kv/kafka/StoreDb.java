@@ -45,6 +45,12 @@ import org.apache.kafka.streams.query.Position;
  * value of each key it writes; reopening after a crash rolls those keys back, and the store again
  * holds exactly what its offsets cover. Nothing is ever wiped for it.
  *
+ * <p><b>Interrupts.</b> Kafka Streams interrupts its threads when it shuts down, and an
+ * interrupted thread's file reads and writes fail in Sett (the call, not the database). Kafka's
+ * RocksDB store, in native code, never sees interrupts; so that a store's commit, restore or
+ * read on such a thread completes as it would there, each operation sets the thread's interrupt
+ * aside and restores it when done.
+ *
  * <p>Concurrency notes. The writer is the stream thread that processes the task (or, while the
  * task restores, the thread that restores it; Kafka hands a task between threads with a
  * happens-before edge). Only the writer touches {@link #txn}. Reads on the writer's thread see the
@@ -148,20 +154,27 @@ final class StoreDb implements AutoCloseable {
 
   /** The value under a data key, or null. */
   byte[] get(byte[] key) {
-    checkOpen();
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
     try {
-      if (readsBuffer()) {
-        Item item = txn.get(key);
-        return item == null ? null : item.value();
+      checkOpen();
+      try {
+        if (readsBuffer()) {
+          Item item = txn.get(key);
+          return item == null ? null : item.value();
+        }
+        try (Txn read = db.newTransaction(false)) {
+          Item item = read.get(key);
+          return item == null ? null : item.value();
+        }
+      } catch (DbClosedException e) {
+        throw closed(e);
+      } catch (KvException e) {
+        throw new ProcessorStateException("store " + name + ": read failed", e);
       }
-      try (Txn read = db.newTransaction(false)) {
-        Item item = read.get(key);
-        return item == null ? null : item.value();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-    } catch (DbClosedException e) {
-      throw closed(e);
-    } catch (KvException e) {
-      throw new ProcessorStateException("store " + name + ": read failed", e);
     }
   }
 
@@ -210,28 +223,35 @@ final class StoreDb implements AutoCloseable {
    * bytes the counted entries took and the bytes the database holds.
    */
   long approximateCount(int limit) {
-    checkOpen();
-    boolean own = !readsBuffer();
-    Txn read = own ? db.newTransaction(false) : txn;
-    long n = 0;
-    long bytes = 0;
-    try (KvIterator it = read.newIterator(IteratorOptions.builder()
-        .prefix(StoreKeys.DATA_PREFIX).keysOnly(true).build())) {
-      for (it.rewind(); it.valid(); it.next()) {
-        Item item = it.item();
-        bytes += item.key().length + item.valueSize() + 16;
-        if (++n >= limit) {
-          var s = db.stats();
-          long total = s.tableBytes() + s.memTableBytes() + s.valueLogBytes();
-          return Math.max(n, total / Math.max(1, bytes / n));
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
+    try {
+      checkOpen();
+      boolean own = !readsBuffer();
+      Txn read = own ? db.newTransaction(false) : txn;
+      long n = 0;
+      long bytes = 0;
+      try (KvIterator it = read.newIterator(IteratorOptions.builder()
+          .prefix(StoreKeys.DATA_PREFIX).keysOnly(true).build())) {
+        for (it.rewind(); it.valid(); it.next()) {
+          Item item = it.item();
+          bytes += item.key().length + item.valueSize() + 16;
+          if (++n >= limit) {
+            var s = db.stats();
+            long total = s.tableBytes() + s.memTableBytes() + s.valueLogBytes();
+            return Math.max(n, total / Math.max(1, bytes / n));
+          }
+        }
+        return n;
+      } catch (DbClosedException e) {
+        throw closed(e);
+      } finally {
+        if (own) {
+          read.close();
         }
       }
-      return n;
-    } catch (DbClosedException e) {
-      throw closed(e);
     } finally {
-      if (own) {
-        read.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -240,29 +260,36 @@ final class StoreDb implements AutoCloseable {
 
   /** Buffers a write: {@code value} null deletes. */
   void put(byte[] key, byte[] value) {
-    checkOpen();
-    writer = Thread.currentThread();
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
     try {
+      checkOpen();
+      writer = Thread.currentThread();
       try {
-        write(buffer(), key, value);
-      } catch (TxnTooBigException e) {
-        spill();
-        write(buffer(), key, value);
+        try {
+          write(buffer(), key, value);
+        } catch (TxnTooBigException e) {
+          spill();
+          write(buffer(), key, value);
+        }
+        buffered++;
+        bufferedBytes += key.length + (value == null ? 0 : value.length) + 32;
+        if (exactlyOnce) {
+          bufferedKeys.add(key);
+        }
+        if (bufferedBytes >= BUFFER_BYTES) {
+          spill();
+        }
+      } catch (DbClosedException e) {
+        throw closed(e);
+      } catch (IllegalArgumentException e) {
+        throw e;
+      } catch (KvException e) {
+        throw new ProcessorStateException("store " + name + ": write failed", e);
       }
-      buffered++;
-      bufferedBytes += key.length + (value == null ? 0 : value.length) + 32;
-      if (exactlyOnce) {
-        bufferedKeys.add(key);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      if (bufferedBytes >= BUFFER_BYTES) {
-        spill();
-      }
-    } catch (DbClosedException e) {
-      throw closed(e);
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (KvException e) {
-      throw new ProcessorStateException("store " + name + ": write failed", e);
     }
   }
 
@@ -309,24 +336,38 @@ final class StoreDb implements AutoCloseable {
    * @param offsets changelog offsets to record
    */
   void commit(Map<TopicPartition, Long> offsets) {
-    checkOpen();
-    List<byte[][]> meta = new ArrayList<>();
-    if (offsets.isEmpty()) {
-      for (byte[] key : committedOffsetKeys()) {
-        meta.add(new byte[][] {key, null});
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
+    try {
+      checkOpen();
+      List<byte[][]> meta = new ArrayList<>();
+      if (offsets.isEmpty()) {
+        for (byte[] key : committedOffsetKeys()) {
+          meta.add(new byte[][] {key, null});
+        }
+      }
+      for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+        meta.add(new byte[][] {StoreKeys.offset(e.getKey()),
+            e.getValue() == null ? null : StoreKeys.longBytes(e.getValue())});
+      }
+      commitWith(meta);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
-      meta.add(new byte[][] {StoreKeys.offset(e.getKey()),
-          e.getValue() == null ? null : StoreKeys.longBytes(e.getValue())});
-    }
-    commitWith(meta);
   }
 
   /** Commits what is buffered and the position; the offsets stay as they are. */
   void commitBuffer() {
-    checkOpen();
-    commitWith(new ArrayList<>());
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
+    try {
+      checkOpen();
+      commitWith(new ArrayList<>());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private List<byte[]> committedOffsetKeys() {
@@ -409,12 +450,19 @@ final class StoreDb implements AutoCloseable {
    * The committed offset of a changelog partition, or null when none was committed.
    */
   Long committedOffset(TopicPartition tp) {
-    checkOpen();
-    try (Txn read = db.newTransaction(false)) {
-      Item item = read.get(StoreKeys.offset(tp));
-      return item == null ? null : StoreKeys.longOf(item.value());
-    } catch (DbClosedException e) {
-      throw closed(e);
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
+    try {
+      checkOpen();
+      try (Txn read = db.newTransaction(false)) {
+        Item item = read.get(StoreKeys.offset(tp));
+        return item == null ? null : StoreKeys.longOf(item.value());
+      } catch (DbClosedException e) {
+        throw closed(e);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -429,34 +477,41 @@ final class StoreDb implements AutoCloseable {
    */
   void restore(Collection<ConsumerRecord<byte[], byte[]>> records,
       java.util.function.Function<byte[], byte[]> keyOf, boolean consistency) {
-    checkOpen();
-    writer = Thread.currentThread();
-    if (buffered > 0) {
-      commitBuffer(); // keep order: what was buffered came first
-    }
-    closeReadBuffer();
-    try (WriteBatch batch = db.newWriteBatch()) {
-      synchronized (position) {
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistency,
-              position);
-          byte[] key = keyOf.apply(r.key());
-          if (key == null) {
-            continue;
-          }
-          if (r.value() == null) {
-            batch.delete(key);
-          } else {
-            batch.set(key, r.value());
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
+    try {
+      checkOpen();
+      writer = Thread.currentThread();
+      if (buffered > 0) {
+        commitBuffer(); // keep order: what was buffered came first
+      }
+      closeReadBuffer();
+      try (WriteBatch batch = db.newWriteBatch()) {
+        synchronized (position) {
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(r, consistency,
+                position);
+            byte[] key = keyOf.apply(r.key());
+            if (key == null) {
+              continue;
+            }
+            if (r.value() == null) {
+              batch.delete(key);
+            } else {
+              batch.set(key, r.value());
+            }
           }
         }
+        batch.flush();
+        positionChanged = true;
+      } catch (DbClosedException e) {
+        throw closed(e);
+      } catch (KvException e) {
+        throw new ProcessorStateException("store " + name + ": restore failed", e);
       }
-      batch.flush();
-      positionChanged = true;
-    } catch (DbClosedException e) {
-      throw closed(e);
-    } catch (KvException e) {
-      throw new ProcessorStateException("store " + name + ": restore failed", e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -486,33 +541,40 @@ final class StoreDb implements AutoCloseable {
    * @return the number of keys deleted
    */
   long dropPrefixes(List<byte[]> prefixes) {
-    checkOpen();
-    if (prefixes.isEmpty()) {
-      return 0;
-    }
-    long n = 0;
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
     try {
-      if (buffered > 0) {
-        spill();
+      checkOpen();
+      if (prefixes.isEmpty()) {
+        return 0;
       }
-      closeReadBuffer();
-      try (Txn read = db.newTransaction(false); WriteBatch batch = db.newWriteBatch()) {
-        for (byte[] prefix : prefixes) {
-          try (KvIterator it = read.newIterator(IteratorOptions.builder().prefix(prefix)
-              .keysOnly(true).build())) {
-            for (it.rewind(); it.valid(); it.next()) {
-              batch.delete(it.item().key());
-              n++;
+      long n = 0;
+      try {
+        if (buffered > 0) {
+          spill();
+        }
+        closeReadBuffer();
+        try (Txn read = db.newTransaction(false); WriteBatch batch = db.newWriteBatch()) {
+          for (byte[] prefix : prefixes) {
+            try (KvIterator it = read.newIterator(IteratorOptions.builder().prefix(prefix)
+                .keysOnly(true).build())) {
+              for (it.rewind(); it.valid(); it.next()) {
+                batch.delete(it.item().key());
+                n++;
+              }
             }
           }
+          batch.flush();
         }
-        batch.flush();
+        return n;
+      } catch (DbClosedException e) {
+        throw closed(e);
+      } catch (KvException e) {
+        throw new ProcessorStateException("store " + name + ": dropping expired data failed", e);
       }
-      return n;
-    } catch (DbClosedException e) {
-      throw closed(e);
-    } catch (KvException e) {
-      throw new ProcessorStateException("store " + name + ": dropping expired data failed", e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -535,38 +597,45 @@ final class StoreDb implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!open) {
-      return;
-    }
-    open = false;
-    RuntimeException failure = null;
-    for (StoreIterator<?> it : iterators.toArray(new StoreIterator<?>[0])) {
-      it.close();
-    }
+    boolean interrupted = Thread.interrupted(); // set aside: see the class notes
     try {
-      if (txn != null) {
-        Txn t = txn;
-        txn = null;
-        try (t) {
-          if (!exactlyOnce && buffered > 0) {
-            t.commit();
+      if (!open) {
+        return;
+      }
+      open = false;
+      RuntimeException failure = null;
+      for (StoreIterator<?> it : iterators.toArray(new StoreIterator<?>[0])) {
+        it.close();
+      }
+      try {
+        if (txn != null) {
+          Txn t = txn;
+          txn = null;
+          try (t) {
+            if (!exactlyOnce && buffered > 0) {
+              t.commit();
+            }
           }
         }
-      }
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      db.close();
-    } catch (RuntimeException e) {
-      if (failure == null) {
+      } catch (RuntimeException e) {
         failure = e;
-      } else {
-        failure.addSuppressed(e);
       }
-    }
-    if (failure != null) {
-      throw new ProcessorStateException("store " + name + ": close failed", failure);
+      try {
+        db.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+      if (failure != null) {
+        throw new ProcessorStateException("store " + name + ": close failed", failure);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

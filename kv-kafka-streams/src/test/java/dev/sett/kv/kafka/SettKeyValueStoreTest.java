@@ -358,6 +358,29 @@ class SettKeyValueStoreTest {
   }
 
   @Test
+  void anInterruptedStreamThread_stillCommits_andKeepsItsInterrupt() {
+    // Kafka Streams interrupts stream threads when it shuts down; a commit in progress on such a
+    // thread must not fail half-written or swallow the interrupt.
+    SettKeyValueStore store = open(TestContext.exactlyOnce(dir));
+    for (int i = 0; i < 2000; i++) { // several spills, the undo log written on the way
+      store.put(key(i), value(i, "a"));
+    }
+    Thread.currentThread().interrupt();
+    try {
+      store.put(key(5000), value(5000, "a"));
+      store.commit(Map.of(CHANGELOG, 42L));
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+    } finally {
+      Thread.interrupted();
+    }
+    store.close();
+    store = open(TestContext.exactlyOnce(dir));
+    assertEquals(42L, store.committedOffset(CHANGELOG));
+    assertEquals(2001, store.approximateNumEntries());
+    store.close();
+  }
+
+  @Test
   void tooLongAKey_isRefusedClearly() {
     SettKeyValueStore store = open(TestContext.atLeastOnce(dir));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
