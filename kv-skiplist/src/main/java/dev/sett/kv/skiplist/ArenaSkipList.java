@@ -283,11 +283,26 @@ public final class ArenaSkipList implements MemTable {
     int bigger = NIL;
     int top = searchHeight - 1;
     if (finger.owner == fingerToken && finger.height == searchHeight) {
+      // Adjacent levels often share a prev or a next: each node is compared once.
+      int comparedPrev = -1; // no node sits at a negative offset
+      boolean prevBefore = false;
+      int comparedNext = -1;
+      boolean nextAfter = false;
       for (int level = 0; level < searchHeight; level++) {
         int prev = splice[level];
         int next = splice[MAX_HEIGHT + level];
-        if ((prev == HEAD || compareToNode(key, 0, keyLength, version, prev) > 0)
-            && (next == NIL || compareToNode(key, 0, keyLength, version, next) < 0)) {
+        if (prev != comparedPrev) {
+          comparedPrev = prev;
+          prevBefore = prev == HEAD || compareToNode(key, 0, keyLength, version, prev) > 0;
+        }
+        if (!prevBefore) {
+          continue;
+        }
+        if (next != comparedNext) {
+          comparedNext = next;
+          nextAfter = next == NIL || compareToNode(key, 0, keyLength, version, next) < 0;
+        }
+        if (nextAfter) {
           top = level;
           before = prev;
           bigger = next;
